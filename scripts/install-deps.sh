@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pmbench builds and tests with. Idempotent; run as root.
+# Only packages that are missing are installed, and `apt-get update` runs at most once.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ccache
+  libeigen3-dev          # linear algebra of every metric
+  liblemon-dev           # network simplex: the exact optimal transport in WGD (same algorithm as POT)
+  libhdf5-dev            # predictions / ground-truth files
+  libboost-math-dev      # special functions
+  nlohmann-json3-dev     # JSON reports
+  libcli11-dev           # command line
+  libsqlite3-dev         # leaderboard store
+  libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-h5py python3-scipy  # Python module and its tests
+)
+if [[ "${PMBENCH_WITH_TORCH:-1}" != 0 ]]; then
+  packages+=(libtorch-dev python3-torch)   # motion auto-encoder (FID) and baselines
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [[ $(id -u) != 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
