@@ -1,0 +1,163 @@
+// k-means as scikit-learn 1.2 runs it inside GaussianMixture's k-means initialisation:
+// data centred by its mean, greedy k-means++ seeding, Lloyd iterations with scikit-learn's
+// stopping rules and empty-cluster relocation.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "pmbench/metrics/wgd_stages.hpp"
+
+namespace pmbench::wgd {
+
+Eigen::MatrixXd squared_distances_expanded(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  const Eigen::VectorXd a_sq = a.rowwise().squaredNorm();
+  const Eigen::VectorXd b_sq = b.rowwise().squaredNorm();
+  Eigen::MatrixXd d = -2.0 * (a * b.transpose());
+  d.colwise() += a_sq;
+  d.rowwise() += b_sq.transpose();
+  return d.cwiseMax(0.0);
+}
+
+namespace {
+
+using RowMatrix = MatrixRM<double>;
+
+// Squared distances of the rows `ids` of x to every row of x: [ids.size(), n].
+Eigen::MatrixXd distances_to_rows(const RowMatrix& x, const Eigen::VectorXd& x_sq, const std::vector<Eigen::Index>& ids) {
+  Eigen::MatrixXd picked(ids.size(), x.cols());
+  for (std::size_t i = 0; i < ids.size(); ++i) picked.row(i) = x.row(ids[i]);
+  Eigen::MatrixXd d = -2.0 * (picked * x.transpose());
+  for (std::size_t i = 0; i < ids.size(); ++i) d.row(i).array() += x_sq(ids[i]);
+  d.rowwise() += x_sq.transpose();
+  return d.cwiseMax(0.0);
+}
+
+double row_sum(const Eigen::MatrixXd& m, Eigen::Index row) {
+  Eigen::RowVectorXd r = m.row(row);
+  return numpy_pairwise_sum(r.data(), static_cast<std::size_t>(r.size()));
+}
+
+// Greedy k-means++ (2 + floor(ln K) local trials per centre).
+RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int clusters, NumpyRandomState& rng) {
+  const Eigen::Index n = x.rows();
+  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
+  RowMatrix centers(clusters, x.cols());
+  const Eigen::Index first = rng.randint(n);
+  centers.row(0) = x.row(first);
+  Eigen::MatrixXd closest_m = distances_to_rows(x, x_sq, {first});
+  Eigen::RowVectorXd closest = closest_m.row(0);
+  double potential = numpy_pairwise_sum(closest.data(), static_cast<std::size_t>(n));
+  std::vector<double> cumulative(n);
+  for (int c = 1; c < clusters; ++c) {
+    std::partial_sum(closest.data(), closest.data() + n, cumulative.begin());
+    std::vector<Eigen::Index> candidates(trials);
+    for (int t = 0; t < trials; ++t) {
+      const double r = rng.uniform() * potential;
+      const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), r);  // searchsorted, side=left
+      candidates[t] = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+    }
+    Eigen::MatrixXd d = distances_to_rows(x, x_sq, candidates);
+    for (int t = 0; t < trials; ++t) d.row(t) = d.row(t).cwiseMin(closest);
+    int best = 0;
+    double best_potential = row_sum(d, 0);
+    for (int t = 1; t < trials; ++t) {
+      const double p = row_sum(d, t);
+      if (p < best_potential) best_potential = p, best = t;
+    }
+    potential = best_potential;
+    closest = d.row(best);
+    centers.row(c) = x.row(candidates[best]);
+  }
+  return centers;
+}
+
+// argmin_j |c_j|^2 - 2 x.c_j, first index on ties.
+void assign_labels(const RowMatrix& x, const RowMatrix& centers, std::vector<int>& labels) {
+  const Eigen::VectorXd c_sq = centers.rowwise().squaredNorm();
+  Eigen::MatrixXd d = -2.0 * (x * centers.transpose());
+  d.rowwise() += c_sq.transpose();
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    Eigen::Index arg = 0;
+    double best = d(i, 0);
+    for (Eigen::Index j = 1; j < d.cols(); ++j) {
+      if (d(i, j) < best) best = d(i, j), arg = j;
+    }
+    labels[i] = static_cast<int>(arg);
+  }
+}
+
+double mean_column_variance(const RowMatrix& x) {
+  const Eigen::Index n = x.rows();
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(x.cols());
+  for (Eigen::Index i = 0; i < n; ++i) mean += x.row(i);
+  mean /= static_cast<double>(n);
+  Eigen::RowVectorXd var = Eigen::RowVectorXd::Zero(x.cols());
+  for (Eigen::Index i = 0; i < n; ++i) var += (x.row(i) - mean).array().square().matrix();
+  var /= static_cast<double>(n);
+  return numpy_pairwise_sum(var.data(), static_cast<std::size_t>(var.size())) / static_cast<double>(var.size());
+}
+
+}  // namespace
+
+std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& rng, const KMeansOptions& options) {
+  const Eigen::Index n = data.rows();
+  const int k = options.clusters;
+  const double tol = mean_column_variance(data) * options.tol;
+
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(data.cols());
+  for (Eigen::Index i = 0; i < n; ++i) mean += data.row(i);
+  mean /= static_cast<double>(n);
+  RowMatrix x = data.rowwise() - mean;
+  const Eigen::VectorXd x_sq = x.rowwise().squaredNorm();
+
+  RowMatrix centers = kmeans_plus_plus(x, x_sq, k, rng);
+  std::vector<int> labels(n), previous(n, -1);
+  RowMatrix sums(k, x.cols());
+  Eigen::VectorXd weight(k);
+  bool strict = false;
+  for (int iter = 0; iter < options.max_iter; ++iter) {
+    assign_labels(x, centers, labels);
+    sums.setZero();
+    weight.setZero();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      sums.row(labels[i]) += x.row(i);
+      weight(labels[i]) += 1.0;
+    }
+    // Empty clusters take the points farthest from their current centres.
+    std::vector<int> empty;
+    for (int j = 0; j < k; ++j) {
+      if (weight(j) == 0) empty.push_back(j);
+    }
+    if (!empty.empty()) {
+      std::vector<double> far(n);
+      for (Eigen::Index i = 0; i < n; ++i) far[i] = (x.row(i) - centers.row(labels[i])).squaredNorm();
+      std::vector<Eigen::Index> order(n);
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return far[a] > far[b]; });
+      for (std::size_t e = 0; e < empty.size(); ++e) {
+        const Eigen::Index point = order[e];
+        const int from = labels[point];
+        sums.row(from) -= x.row(point);
+        sums.row(empty[e]) = x.row(point);
+        weight(empty[e]) = 1.0;
+        weight(from) -= 1.0;
+      }
+    }
+    RowMatrix updated = sums;
+    for (int j = 0; j < k; ++j) {
+      if (weight(j) > 0) updated.row(j) *= 1.0 / weight(j);
+    }
+    const double shift = (updated - centers).squaredNorm();
+    centers = updated;
+    if (labels == previous) {
+      strict = true;
+      break;
+    }
+    if (shift <= tol) break;
+    previous = labels;
+  }
+  if (!strict) assign_labels(x, centers, labels);
+  return labels;
+}
+
+}  // namespace pmbench::wgd
