@@ -146,6 +146,7 @@ TrainResult train_encoder(const ClipSource& data, const std::string& out_path, c
       }
     }
     result.epoch_loss.push_back(loss_sum / static_cast<double>(seen));
+    if (options.epoch_end) options.epoch_end(epoch, result.epoch_loss.back());
     if (options.checkpoint_every > 0 && epoch % options.checkpoint_every == 0) {
       save_checkpoint(checkpoint_path, net, optimizer, epoch, options.seed, n);
     }

@@ -30,7 +30,8 @@ struct TrainOptions {
   int checkpoint_every = 0;        ///< write a resumable checkpoint every N epochs (0 = never)
   std::string checkpoint_path;     ///< where; default: out_path + ".ckpt"
   std::string resume_path;         ///< resume from this checkpoint (continues at its epoch)
-  std::function<void(const TrainProgress&)> progress;  ///< optional
+  std::function<void(const TrainProgress&)> progress;  ///< optional, after each step
+  std::function<void(int epoch, double mean_loss)> epoch_end;  ///< optional, after each epoch
 };
 
 struct TrainResult {
