@@ -1,0 +1,45 @@
+# cmake -P script of the consumer.find_package test (see CMakeLists.txt). Arguments:
+# PMBENCH_BUILD_DIR, CONSUMER_SOURCE_DIR, WORK_DIR, CONFIG, CXX_COMPILER, CXX_LAUNCHER.
+function(run step)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("${out}")
+  if(NOT rc EQUAL 0)
+    message("${err}")
+    message(FATAL_ERROR "consumer: failed at ${step} (exit ${rc})")
+  endif()
+  set(output "${out}" PARENT_SCOPE)
+endfunction()
+
+if(NOT CONFIG)
+  set(CONFIG Release)
+endif()
+set(prefix ${WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${WORK_DIR})
+
+# Headers, static libraries and the CMake package only (component devel).
+run(install ${CMAKE_COMMAND} --install ${PMBENCH_BUILD_DIR} --prefix ${prefix} --component devel --config ${CONFIG})
+if(NOT EXISTS ${prefix}/lib/cmake/pmbench/pmbenchConfig.cmake OR NOT EXISTS ${prefix}/include/pmbench/score.hpp)
+  message(FATAL_ERROR "consumer: failed: the install tree lacks the package config or the headers")
+endif()
+
+set(configure_args -S ${CONSUMER_SOURCE_DIR} -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=${CONFIG}
+    -Dpmbench_DIR=${prefix}/lib/cmake/pmbench -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+if(CXX_LAUNCHER)
+  list(APPEND configure_args -DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_LAUNCHER})
+endif()
+run(configure ${CMAKE_COMMAND} ${configure_args})
+run(build ${CMAKE_COMMAND} --build ${WORK_DIR}/build --config ${CONFIG} --parallel 2)
+
+find_program(metrics_demo pmbench_metrics_demo PATHS ${WORK_DIR}/build ${WORK_DIR}/build/${CONFIG} NO_DEFAULT_PATH)
+find_program(score_demo pmbench_score_demo PATHS ${WORK_DIR}/build ${WORK_DIR}/build/${CONFIG} NO_DEFAULT_PATH)
+run(metrics_demo ${metrics_demo})
+foreach(metric FGD WGD PD Smooth)
+  if(NOT output MATCHES "${metric} +[0-9]")
+    message(FATAL_ERROR "consumer: failed: pmbench_metrics_demo printed no value for ${metric}")
+  endif()
+endforeach()
+run(score_demo ${score_demo})
+if(NOT output MATCHES "spec pm10m-official \\| precision float32 \\| 4 clips x 120 frames")
+  message(FATAL_ERROR "consumer: failed: pmbench_score_demo printed no report")
+endif()
+message("consumer: ok")
