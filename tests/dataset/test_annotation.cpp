@@ -1,6 +1,7 @@
 // Annotation reader: header, frames, the official conventions (adjust, betas), resampling, errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "fixture.hpp"
@@ -84,6 +85,39 @@ TEST(Annotation, ErrorsNameTheFileAndTheProblem) {
     EXPECT_EQ(e.kind(), ErrorKind::Io);
     EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/a.json: cannot open"), std::string::npos);
   }
+}
+
+TEST(Annotation, JsonScannerDetails) {
+  // Unknown keys (nested values included) are skipped; a numeric uploader id becomes its digits;
+  // string escapes are decoded; Python's NaN / Infinity are read like json.load does.
+  std::string values = "[1";
+  for (int i = 1; i < 62; ++i) values += i == 1 ? ", NaN" : i == 2 ? ", -1.5e-3" : ", 0";
+  values += "]";
+  const std::string text = R"({"extra": {"a": [1, {"b": null}], "c": true}, "up": 1467634, "bv": "BV\u00e9\"x",
+      "frame_num": 10, "fps": 24.0, "fx": -0, "height": 4, "width": 8, "adjust": [0, 1E2, -2],
+      "start_frame": 0, "end_frame": 0, "right": [)" + values + R"(], "left": [)" + values + "]}\n";
+  const Annotation a = parse_annotation(text, "x.json");
+  EXPECT_EQ(a.up, "1467634");
+  EXPECT_EQ(a.bv, "BV\xc3\xa9\"x");
+  EXPECT_DOUBLE_EQ(a.adjust[1], 100.0);
+  EXPECT_TRUE(std::isnan(a.frames[0](0, 1)));
+  EXPECT_DOUBLE_EQ(a.frames[1](0, 2), -1.5e-3);
+  // Grammar errors report the byte offset.
+  EXPECT_NE(error_of(R"({"up": 01})").find("malformed JSON at byte"), std::string::npos);
+  EXPECT_NE(error_of(R"({"up": 1.})").find("malformed JSON at byte 9 (expected a digit)"), std::string::npos);
+  EXPECT_NE(error_of(R"({"up": "1"} x)").find("malformed JSON at byte 12 (expected the end of the file)"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"up": "a\qb"})").find("expected a valid escape"), std::string::npos);
+  EXPECT_NE(error_of(R"({"up" "1"})").find("expected ':'"), std::string::npos);
+  EXPECT_NE(error_of("").find("x.json: malformed JSON at byte 0 (expected a JSON object)"), std::string::npos);
+  EXPECT_NE(error_of(doc("[" + frame(62) + "]", "{}")).find("key 'left' is not a list of frames (object)"),
+            std::string::npos);
+  EXPECT_NE(error_of(doc("[" + frame(62) + "]", "[" + frame(63) + "]")).find("left[0] is not a list of 62 numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"up": "1", "bv": "b", "frame_num": 1.5})").find("key 'frame_num' is not an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"up": "1", "bv": "b", "frame_num": 1, "fps": "30"})").find("key 'fps' is not a number (string)"),
+            std::string::npos);
 }
 
 TEST(Annotation, OutOfRangeWindowIsAnError) {
