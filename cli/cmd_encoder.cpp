@@ -2,7 +2,6 @@
 // ground-truth file. LibTorch-free: everything goes through pmbench/autoencoder/training.hpp.
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -27,7 +26,8 @@ struct TrainArgs {
 
 int run_train_encoder(TrainArgs& args) {
   const io::MotionFile file(args.data);
-  PMBENCH_CHECK(file.has_group(args.group), InvalidInput, "'", args.data, "': group /", args.group, " is missing");
+  PMBENCH_CHECK(file.has_group(args.group), InvalidInput, "'", args.data, "': group /", args.group,
+                " is missing");
   const FileClipSource source(file, args.group);
 
   autoencoder::TrainOptions options = args.options;
@@ -46,7 +46,8 @@ int run_train_encoder(TrainArgs& args) {
   };
   options.epoch_end = [&](int epoch, double loss) {
     if (bar) bar->finish();
-    if (!args.quiet) std::cerr << "pmbench: epoch " << epoch << "/" << options.epochs << ": loss " << loss << "\n";
+    if (!args.quiet)
+      std::cerr << "pmbench: epoch " << epoch << "/" << options.epochs << ": loss " << loss << "\n";
   };
   const autoencoder::TrainResult result = autoencoder::train_encoder(source, args.out, options);
   if (bar) bar->finish();
@@ -69,22 +70,32 @@ void register_encoder_commands(CLI::App& app, CommandRunner& runner) {
   auto args = std::make_shared<TrainArgs>();
   auto& o = args->options;
   CLI::App* cmd = app.add_subcommand(
-      "train-encoder", "Train the motion auto-encoder used for FID (NOT the official weights; see docs/autoencoder.md)");
+      "train-encoder",
+      "Train the motion auto-encoder used for FID (NOT the official weights; see docs/autoencoder.md)");
   cmd->add_option("--data", args->data, "HDF5 file (format v1) with the training motion")->required();
   cmd->add_option("--group", args->group, "Group of --data to train on")->capture_default_str();
-  cmd->add_option("--out", args->out, "Weights to write (atomically): .h5 (pmbench weights) or .pt (torch.save style)")
+  cmd->add_option("--out", args->out,
+                  "Weights to write (atomically): .h5 (pmbench weights) or .pt (torch.save style)")
       ->required();
-  cmd->add_option("--epochs", o.epochs, "Passes over all windows")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--batch-size", o.batch_size, "Windows per step")->check(CLI::Range(2, 1 << 20))->capture_default_str();
+  cmd->add_option("--epochs", o.epochs, "Passes over all windows")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size, "Windows per step")
+      ->check(CLI::Range(2, 1 << 20))
+      ->capture_default_str();
   cmd->add_option("--lr", o.learning_rate, "Adam learning rate (betas 0.5, 0.999)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of the initial weights and the shuffling")->capture_default_str();
-  cmd->add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  cmd->add_option("--window", o.window, "How clips become 240-frame windows: '' (exactly 240 frames) or consecutive")
+  cmd->add_option("--device", o.device, "cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
+  cmd->add_option("--window", o.window,
+                  "How clips become 240-frame windows: '' (exactly 240 frames) or consecutive")
       ->check(CLI::IsMember({"", "consecutive"}))
       ->capture_default_str();
-  cmd->add_option("--checkpoint-every", o.checkpoint_every, "Write a resumable checkpoint every N epochs (0: never)")
+  cmd->add_option("--checkpoint-every", o.checkpoint_every,
+                  "Write a resumable checkpoint every N epochs (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint path (default: OUT.ckpt)");

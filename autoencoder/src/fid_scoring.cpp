@@ -22,7 +22,8 @@ constexpr double kRetryEps = 1e-6;
 class FeatureCollector {
  public:
   FeatureCollector(const ClipSource& source, std::size_t windows_per_clip)
-      : source_(source), per_clip_(windows_per_clip),
+      : source_(source),
+        per_clip_(windows_per_clip),
         features_(static_cast<Eigen::Index>(source.clips() * windows_per_clip), kFeatureDim) {}
 
   void encode_block(const MotionEncoder& encoder, std::size_t first, std::size_t count, int batch_size) {
@@ -33,10 +34,12 @@ class FeatureCollector {
     std::size_t done = 0;
     while (done < n) {
       const std::size_t rows = std::min<std::size_t>(n - done, static_cast<std::size_t>(batch_size));
-      if (static_cast<std::size_t>(batch_.rows()) != rows) batch_.resize(static_cast<Eigen::Index>(rows), batch_.cols());
+      if (static_cast<std::size_t>(batch_.rows()) != rows)
+        batch_.resize(static_cast<Eigen::Index>(rows), batch_.cols());
       for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t w = done + r;
-        pack_window(clips_[w / per_clip_], (w % per_clip_) * kFrames, batch_.row(static_cast<Eigen::Index>(r)).data());
+        pack_window(clips_[w / per_clip_], (w % per_clip_) * kFrames,
+                    batch_.row(static_cast<Eigen::Index>(r)).data());
       }
       const MatrixRM<float> out = encoder.encode(batch_);
       for (std::size_t r = 0; r < rows; ++r) {
@@ -45,7 +48,8 @@ class FeatureCollector {
         PMBENCH_CHECK(out.row(static_cast<Eigen::Index>(r)).allFinite(), InvalidInput, source_.describe(),
                       ": clip ", clip, " window ", w % per_clip_,
                       ": encoder features are not finite (NaN/Inf in the poses?)");
-        features_.row(static_cast<Eigen::Index>(first * per_clip_ + w)) = out.row(static_cast<Eigen::Index>(r));
+        features_.row(static_cast<Eigen::Index>(first * per_clip_ + w)) =
+            out.row(static_cast<Eigen::Index>(r));
       }
       done += rows;
     }
@@ -81,8 +85,8 @@ void pack_window(const io::ClipMotion<float>& clip, std::size_t start, float* ro
   const auto half = static_cast<Eigen::Index>(kPoseDim / 2);
   PMBENCH_CHECK(right.cols() == half && left.cols() == half &&
                     right.rows() >= static_cast<Eigen::Index>(start + kFrames) && left.rows() == right.rows(),
-                InvalidInput, "pack_window: clip poses [", right.rows(), ",", right.cols(), "] / [", left.rows(), ",",
-                left.cols(), "] do not hold frames ", start, "..", start + kFrames);
+                InvalidInput, "pack_window: clip poses [", right.rows(), ",", right.cols(), "] / [",
+                left.rows(), ",", left.cols(), "] do not hold frames ", start, "..", start + kFrames);
   for (int t = 0; t < kFrames; ++t) {
     const auto frame = static_cast<Eigen::Index>(start) + t;
     std::memcpy(row + t * kPoseDim, right.row(frame).data(), sizeof(float) * half);
@@ -95,7 +99,8 @@ nlohmann::json score_fid(const ClipSource& pred, const ClipSource& gt, const Fid
                 " clips but ", gt.describe(), " has ", gt.clips());
   PMBENCH_CHECK(pred.frames() == gt.frames(), InvalidInput, "FID: ", pred.describe(), " has ", pred.frames(),
                 " frames per clip but ", gt.describe(), " has ", gt.frames());
-  PMBENCH_CHECK(options.batch_size > 0, InvalidInput, "FID: batch size must be positive, got ", options.batch_size);
+  PMBENCH_CHECK(options.batch_size > 0, InvalidInput, "FID: batch size must be positive, got ",
+                options.batch_size);
   const std::size_t per_clip = windows_per_clip(pred.frames(), options.fid_window, pred.describe());
   PMBENCH_CHECK(per_clip > 0, InvalidInput, pred.describe(), ": clips have ", pred.frames(),
                 " frames, fewer than the ", kFrames, " of one encoder window");
@@ -128,8 +133,9 @@ nlohmann::json score_fid(const ClipSource& pred, const ClipSource& gt, const Fid
     warnings.push_back(w.str());
   }
   if (fid.conditioning.eps_retry_used) {
-    warnings.push_back("sqrtm(s1 s2) was not finite: retried with 1e-6 added to both covariance diagonals "
-                       "(as the official code does)");
+    warnings.push_back(
+        "sqrtm(s1 s2) was not finite: retried with 1e-6 added to both covariance diagonals "
+        "(as the official code does)");
   }
   if (fid.conditioning.max_imag_diagonal > kOfficialImagTolerance) {
     std::ostringstream w;
@@ -138,8 +144,9 @@ nlohmann::json score_fid(const ClipSource& pred, const ClipSource& gt, const Fid
     warnings.push_back(w.str());
   }
   if (info.trained_by_pmbench) {
-    warnings.push_back("encoder trained by pmbench train-encoder, not the official weights: FID and F_dist are "
-                       "not comparable to published numbers");
+    warnings.push_back(
+        "encoder trained by pmbench train-encoder, not the official weights: FID and F_dist are "
+        "not comparable to published numbers");
   }
   if (per_clip > 1 || pred.frames() != static_cast<std::size_t>(kFrames)) {
     std::ostringstream w;
@@ -148,8 +155,11 @@ nlohmann::json score_fid(const ClipSource& pred, const ClipSource& gt, const Fid
     warnings.push_back(w.str());
   }
 
-  nlohmann::json encoder_json = {{"path", info.path},     {"sha256", info.sha256}, {"format", info.format},
-                                 {"pose_dim", info.pose_dim}, {"frames", info.frames}};
+  nlohmann::json encoder_json = {{"path", info.path},
+                                 {"sha256", info.sha256},
+                                 {"format", info.format},
+                                 {"pose_dim", info.pose_dim},
+                                 {"frames", info.frames}};
   if (!info.source_sha256.empty()) encoder_json["source_sha256"] = info.source_sha256;
   if (!info.note.empty()) encoder_json["note"] = info.note;
   return nlohmann::json{
@@ -161,7 +171,8 @@ nlohmann::json score_fid(const ClipSource& pred, const ClipSource& gt, const Fid
        {{"n_clips", pred.clips()},
         {"n_windows", n_windows},
         {"feature_dim", kFeatureDim},
-        {"min_eigenvalue", {{"pred", fid.conditioning.min_eigenvalue_first}, {"gt", fid.conditioning.min_eigenvalue_second}}},
+        {"min_eigenvalue",
+         {{"pred", fid.conditioning.min_eigenvalue_first}, {"gt", fid.conditioning.min_eigenvalue_second}}},
         {"min_eigenvalue_of", "each feature covariance (pred, gt)"},
         {"eps_retry_used", fid.conditioning.eps_retry_used},
         {"max_imag_diagonal", fid.conditioning.max_imag_diagonal}}},

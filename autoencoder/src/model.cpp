@@ -49,11 +49,12 @@ ConvNormReluImpl::ConvNormReluImpl(int in, int out, bool downsample) {
 PoseEncoderConvImpl::PoseEncoderConvImpl(int pose_dim) {
   constexpr int c1 = 32, c2 = 64, h1 = 512, h2 = 256;
   const int flat = c1 * encoder_conv_length(kFrames);  // 32 x 115 = 3680
-  net = register_module("net", nn::Sequential(ConvNormRelu(pose_dim, c1, false), ConvNormRelu(c1, c2, false),
-                                              ConvNormRelu(c2, c2, true), nn::Conv1d(nn::Conv1dOptions(c2, c1, 3))));
-  out_net = register_module("out_net", nn::Sequential(nn::Linear(flat, h1), nn::BatchNorm1d(h1), quirk_relu(),
-                                                      nn::Linear(h1, h2), nn::BatchNorm1d(h2), quirk_relu(),
-                                                      nn::Linear(h2, kFeatureDim)));
+  net = register_module("net",
+                        nn::Sequential(ConvNormRelu(pose_dim, c1, false), ConvNormRelu(c1, c2, false),
+                                       ConvNormRelu(c2, c2, true), nn::Conv1d(nn::Conv1dOptions(c2, c1, 3))));
+  out_net = register_module(
+      "out_net", nn::Sequential(nn::Linear(flat, h1), nn::BatchNorm1d(h1), quirk_relu(), nn::Linear(h1, h2),
+                                nn::BatchNorm1d(h2), quirk_relu(), nn::Linear(h2, kFeatureDim)));
   fc_mu = register_module("fc_mu", nn::Linear(kFeatureDim, kFeatureDim));
   fc_logvar = register_module("fc_logvar", nn::Linear(kFeatureDim, kFeatureDim));
 }
@@ -66,14 +67,15 @@ torch::Tensor PoseEncoderConvImpl::forward(const torch::Tensor& poses) {
 
 PoseDecoderConvImpl::PoseDecoderConvImpl(int frames_, int pose_dim) : frames(frames_) {
   constexpr int h = 128, c = 32;
-  pre_net = register_module("pre_net", nn::Sequential(nn::Linear(kFeatureDim, h), nn::BatchNorm1d(h), quirk_relu(),
-                                                      nn::Linear(h, frames * kDecoderChannels)));
+  pre_net =
+      register_module("pre_net", nn::Sequential(nn::Linear(kFeatureDim, h), nn::BatchNorm1d(h), quirk_relu(),
+                                                nn::Linear(h, frames * kDecoderChannels)));
   auto relu = [] { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(kConvSlope)); };
   net = register_module(
-      "net", nn::Sequential(nn::ConvTranspose1d(nn::ConvTranspose1dOptions(kDecoderChannels, c, 3)),
-                            nn::BatchNorm1d(c), relu(), nn::ConvTranspose1d(nn::ConvTranspose1dOptions(c, c, 3)),
-                            nn::BatchNorm1d(c), relu(), nn::Conv1d(nn::Conv1dOptions(c, c, 3)),
-                            nn::Conv1d(nn::Conv1dOptions(c, pose_dim, 3))));
+      "net", nn::Sequential(
+                 nn::ConvTranspose1d(nn::ConvTranspose1dOptions(kDecoderChannels, c, 3)), nn::BatchNorm1d(c),
+                 relu(), nn::ConvTranspose1d(nn::ConvTranspose1dOptions(c, c, 3)), nn::BatchNorm1d(c), relu(),
+                 nn::Conv1d(nn::Conv1dOptions(c, c, 3)), nn::Conv1d(nn::Conv1dOptions(c, pose_dim, 3))));
 }
 
 torch::Tensor PoseDecoderConvImpl::forward(const torch::Tensor& feature) {
@@ -133,7 +135,8 @@ struct MotionEncoder::Impl {
   EmbeddingNet net{nullptr};
 };
 
-MotionEncoder::MotionEncoder(const std::string& path, const std::string& device) : impl_(std::make_unique<Impl>()) {
+MotionEncoder::MotionEncoder(const std::string& path, const std::string& device)
+    : impl_(std::make_unique<Impl>()) {
   impl_->device = parse_device(device);
   LoadedWeights weights = read_weights(path);
   PMBENCH_CHECK(weights.info.pose_dim == kPoseDim, InvalidInput, path, ": pose_dim ", weights.info.pose_dim,
@@ -160,7 +163,8 @@ MatrixRM<float> MotionEncoder::encode(const MatrixRM<float>& windows) const {
   const auto input = torch::from_blob(const_cast<float*>(windows.data()), {windows.rows(), kFrames, kPoseDim},
                                       torch::TensorOptions().dtype(torch::kFloat32));
   const torch::Tensor out = impl_->net->encode(input.to(impl_->device)).to(torch::kCPU).contiguous();
-  std::memcpy(features.data(), out.data_ptr<float>(), sizeof(float) * static_cast<std::size_t>(features.size()));
+  std::memcpy(features.data(), out.data_ptr<float>(),
+              sizeof(float) * static_cast<std::size_t>(features.size()));
   return features;
 }
 

@@ -82,7 +82,8 @@ int load_checkpoint(const std::string& path, EmbeddingNet& net, torch::optim::Ad
     optimizer.load(optim);
   } catch (const c10::Error& e) {
     std::string what = e.what_without_backtrace();
-    PMBENCH_FAIL(InvalidInput, path, ": not a pmbench training checkpoint (", what.substr(0, what.find('\n')), ")");
+    PMBENCH_FAIL(InvalidInput, path, ": not a pmbench training checkpoint (", what.substr(0, what.find('\n')),
+                 ")");
   }
   torch::Tensor epoch, saved_windows;
   root.read("epoch", epoch);
@@ -99,7 +100,8 @@ TrainResult train_encoder(const ClipSource& data, const std::string& out_path, c
   PMBENCH_CHECK(options.batch_size >= 2, InvalidInput,
                 "train-encoder: --batch-size must be at least 2 (BatchNorm needs 2 windows per step)");
   PMBENCH_CHECK(options.learning_rate > 0, InvalidInput, "train-encoder: --lr must be positive");
-  PMBENCH_CHECK(options.checkpoint_every >= 0, InvalidInput, "train-encoder: --checkpoint-every must be >= 0");
+  PMBENCH_CHECK(options.checkpoint_every >= 0, InvalidInput,
+                "train-encoder: --checkpoint-every must be >= 0");
   const torch::Device device = parse_device(options.device);
   const torch::Tensor windows = collect_windows(data, options.window);
   const int64_t n = windows.size(0);
@@ -108,21 +110,23 @@ TrainResult train_encoder(const ClipSource& data, const std::string& out_path, c
   torch::manual_seed(options.seed);
   EmbeddingNet net(kPoseDim, kFrames);
   net->to(device);
-  torch::optim::Adam optimizer(net->parameters(),
-                               torch::optim::AdamOptions(options.learning_rate).betas({kAdamBeta1, kAdamBeta2}));
+  torch::optim::Adam optimizer(
+      net->parameters(), torch::optim::AdamOptions(options.learning_rate).betas({kAdamBeta1, kAdamBeta2}));
   TrainResult result;
   result.windows = static_cast<std::size_t>(n);
   if (!options.resume_path.empty()) {
     result.first_epoch = load_checkpoint(options.resume_path, net, optimizer, device, n) + 1;
   }
-  const std::string checkpoint_path = options.checkpoint_path.empty() ? out_path + ".ckpt" : options.checkpoint_path;
+  const std::string checkpoint_path =
+      options.checkpoint_path.empty() ? out_path + ".ckpt" : options.checkpoint_path;
   const int64_t batch = options.batch_size;
   const auto steps = static_cast<std::size_t>((n + batch - 1) / batch);
 
   for (int epoch = result.first_epoch; epoch <= options.epochs; ++epoch) {
     net->train();
     // The shuffle depends only on (seed, epoch), so a resumed run sees the same batches.
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed * 1000003ULL + static_cast<std::uint64_t>(epoch));
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed * 1000003ULL +
+                                                              static_cast<std::uint64_t>(epoch));
     const torch::Tensor order = torch::randperm(n, generator, torch::kLong);
     double loss_sum = 0.0;
     int64_t seen = 0;
@@ -142,7 +146,8 @@ TrainResult train_encoder(const ClipSource& data, const std::string& out_path, c
       loss_sum += batch_sum;
       seen += size;
       if (options.progress) {
-        options.progress(TrainProgress{epoch, options.epochs, step + 1, steps, batch_sum / static_cast<double>(size)});
+        options.progress(
+            TrainProgress{epoch, options.epochs, step + 1, steps, batch_sum / static_cast<double>(size)});
       }
     }
     result.epoch_loss.push_back(loss_sum / static_cast<double>(seen));
@@ -158,9 +163,9 @@ TrainResult train_encoder(const ClipSource& data, const std::string& out_path, c
   info.frames = kFrames;
   info.trained_by_pmbench = true;
   std::ostringstream note;
-  note << "trained by pmbench train-encoder on " << data.describe() << " (" << n << " windows, " << options.epochs
-       << " epochs, batch " << options.batch_size << ", lr " << options.learning_rate << ", seed " << options.seed
-       << "); NOT the official weights";
+  note << "trained by pmbench train-encoder on " << data.describe() << " (" << n << " windows, "
+       << options.epochs << " epochs, batch " << options.batch_size << ", lr " << options.learning_rate
+       << ", seed " << options.seed << "); NOT the official weights";
   info.note = note.str();
   write_weights(out_path, state_dict_of(net), info);
   return result;

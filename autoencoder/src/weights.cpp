@@ -149,7 +149,8 @@ LoadedWeights read_hdf5_weights(const std::string& path) {
   H5G_info_t info;
   PMBENCH_CHECK(H5Gget_info(root.get(), &info) >= 0, Io, path, ": cannot list the root group");
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t len = H5Lget_name_by_idx(root.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    const ssize_t len =
+        H5Lget_name_by_idx(root.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     PMBENCH_CHECK(len >= 0, Io, path, ": cannot read the name of link ", i);
     std::string name(static_cast<std::size_t>(len) + 1, '\0');
     H5Lget_name_by_idx(root.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
@@ -172,7 +173,8 @@ LoadedWeights read_hdf5_weights(const std::string& path) {
       status = H5Dread(dset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data_ptr<float>());
     } else if (cls == H5T_INTEGER) {
       tensor = torch::empty(sizes, torch::kInt64);
-      status = H5Dread(dset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data_ptr<int64_t>());
+      status =
+          H5Dread(dset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data_ptr<int64_t>());
     } else {
       PMBENCH_FAIL(InvalidInput, path, ": key '", name, "' is neither float nor integer");
     }
@@ -204,9 +206,11 @@ void write_hdf5_weights(const std::string& path, const StateDict& state, const E
                    H5Sclose);
       const hid_t file_type = t.is_floating_point() ? H5T_IEEE_F32LE : H5T_STD_I64LE;
       const hid_t mem_type = t.is_floating_point() ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT64;
-      Handle dset(H5Dcreate2(root.get(), key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose);
-      const bool ok = dset.valid() && H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data_ptr()) >= 0;
+      Handle dset(
+          H5Dcreate2(root.get(), key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+          H5Dclose);
+      const bool ok =
+          dset.valid() && H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data_ptr()) >= 0;
       if (!ok) {
         std::remove(tmp.c_str());
         PMBENCH_FAIL(Io, path, ": cannot write key '", key, "'");
@@ -225,8 +229,8 @@ LoadedWeights read_zip_checkpoint(const std::string& path, const std::vector<cha
   } catch (const c10::Error& e) {
     std::string what = e.what_without_backtrace();
     what = what.substr(0, what.find('\n'));
-    PMBENCH_FAIL(InvalidInput, path, ": LibTorch ", TORCH_VERSION, " cannot read this torch.save checkpoint (",
-                 what, ")", kConvertHint);
+    PMBENCH_FAIL(InvalidInput, path, ": LibTorch ", TORCH_VERSION,
+                 " cannot read this torch.save checkpoint (", what, ")", kConvertHint);
   }
   PMBENCH_CHECK(root.isGenericDict(), InvalidInput, path,
                 ": not an EmbeddingNet checkpoint (expected a dict with 'pose_dim' and 'gen_dict')");
@@ -246,9 +250,11 @@ LoadedWeights read_zip_checkpoint(const std::string& path, const std::vector<cha
   LoadedWeights out;
   out.info.format = "torch.save checkpoint";
   out.info.pose_dim = static_cast<int>(pose_dim->toInt());
-  if (const auto frames = get("frames"); frames && frames->isInt()) out.info.frames = static_cast<int>(frames->toInt());
+  if (const auto frames = get("frames"); frames && frames->isInt())
+    out.info.frames = static_cast<int>(frames->toInt());
   if (const auto note = get("note"); note && note->isString()) out.info.note = note->toStringRef();
-  if (const auto by = get("trained_by"); by && by->isString()) out.info.trained_by_pmbench = by->toStringRef() == kTrainedBy;
+  if (const auto by = get("trained_by"); by && by->isString())
+    out.info.trained_by_pmbench = by->toStringRef() == kTrainedBy;
   for (const auto& kv : gen->toGenericDict()) {
     PMBENCH_CHECK(kv.key().isString() && kv.value().isTensor(), InvalidInput, path,
                   ": gen_dict holds an entry that is not name -> tensor");
@@ -296,7 +302,8 @@ LoadedWeights read_weights(const std::string& path) {
   } else if (starts_with(bytes, "\x80\x02", 2)) {
     PMBENCH_FAIL(InvalidInput, path, ": legacy (pre-1.6, non-zip) torch.save checkpoint", kConvertHint);
   } else {
-    PMBENCH_FAIL(InvalidInput, path, ": not an encoder checkpoint (neither a torch.save zip nor a pmbench HDF5 "
+    PMBENCH_FAIL(InvalidInput, path,
+                 ": not an encoder checkpoint (neither a torch.save zip nor a pmbench HDF5 "
                  "weights file)");
   }
   out.info.path = path;

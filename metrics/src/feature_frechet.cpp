@@ -37,9 +37,7 @@ Eigen::MatrixXcd complex_sqrtm(const Eigen::MatrixXd& m) {
   return c.sqrt();
 }
 
-bool all_finite(const Eigen::MatrixXcd& m) {
-  return m.real().allFinite() && m.imag().allFinite();
-}
+bool all_finite(const Eigen::MatrixXcd& m) { return m.real().allFinite() && m.imag().allFinite(); }
 
 }  // namespace
 

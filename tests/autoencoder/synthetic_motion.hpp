@@ -57,8 +57,8 @@ struct SyntheticMotion {
       a.strides[2] = 1;
       return a;
     };
-    return std::make_unique<ArrayClipSource<float>>(name, view(pose[0], 48), view(pose[1], 48), view(trans[0], 3),
-                                                     view(trans[1], 3));
+    return std::make_unique<ArrayClipSource<float>>(name, view(pose[0], 48), view(pose[1], 48),
+                                                    view(trans[0], 3), view(trans[1], 3));
   }
 };
 

@@ -1,7 +1,6 @@
 // `pmbench train-encoder` end to end through the built binary: train on a format-v1 file, then
 // `pmbench score --encoder` reports FID with the trained weights; errors exit 1 with one line.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -62,7 +61,7 @@ TEST(CliTrainEncoder, TrainsAndTheWeightsScore) {
   const std::string data = write_example("cli_example.h5", 8);
   const std::string weights = kTmp + "/cli_encoder.h5";
   const CommandRun train = run("train-encoder --data " + data + " --out " + weights +
-                        " --epochs 2 --batch-size 4 --seed 3 --quiet");
+                               " --epochs 2 --batch-size 4 --seed 3 --quiet");
   ASSERT_EQ(train.status, 0) << train.err;
   EXPECT_EQ(train.err, "") << "--quiet prints nothing on stderr";
   const nlohmann::json summary = nlohmann::json::parse(train.out);
@@ -78,12 +77,14 @@ TEST(CliTrainEncoder, TrainsAndTheWeightsScore) {
 }
 
 TEST(CliTrainEncoder, ErrorsAreOneLine) {
-  const CommandRun missing = run("train-encoder --data " + kTmp + "/no_such.h5 --out " + kTmp + "/x.h5 --quiet");
+  const CommandRun missing =
+      run("train-encoder --data " + kTmp + "/no_such.h5 --out " + kTmp + "/x.h5 --quiet");
   EXPECT_EQ(missing.status, 1);
   EXPECT_EQ(missing.err.rfind("pmbench: error: ", 0), 0u) << missing.err;
   EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
   const std::string data = write_example("cli_nogroup.h5", 2);
-  const CommandRun group = run("train-encoder --data " + data + " --group test --out " + kTmp + "/x.h5 --quiet");
+  const CommandRun group =
+      run("train-encoder --data " + data + " --group test --out " + kTmp + "/x.h5 --quiet");
   EXPECT_EQ(group.status, 1);
   EXPECT_EQ(group.err, "pmbench: error: '" + data + "': group /test is missing\n");
   const CommandRun usage = run("train-encoder --data " + data + " --out " + kTmp + "/x.h5 --batch-size 1");

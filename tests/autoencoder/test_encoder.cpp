@@ -34,7 +34,8 @@ nlohmann::json expected_json() {
 MatrixRM<float> to_matrix(const nlohmann::json& rows) {
   MatrixRM<float> m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.at(0).size()));
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    for (std::size_t j = 0; j < rows[i].size(); ++j) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+    for (std::size_t j = 0; j < rows[i].size(); ++j)
+      m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
   }
   return m;
 }
@@ -43,7 +44,8 @@ MatrixRM<float> encode_all(const MotionEncoder& encoder, const ClipSource& sourc
   std::vector<io::ClipMotion<float>> clips;
   source.read(0, source.clips(), clips);
   MatrixRM<float> windows(static_cast<Eigen::Index>(clips.size()), static_cast<Eigen::Index>(kWindowSize));
-  for (std::size_t i = 0; i < clips.size(); ++i) pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
+  for (std::size_t i = 0; i < clips.size(); ++i)
+    pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
   return encoder.encode(windows);
 }
 
@@ -78,7 +80,8 @@ TEST(MotionEncoder, FeaturesMatchOfficialCode) {
       const double scale = want.cwiseAbs().maxCoeff();
       const double err = (features - want).cwiseAbs().maxCoeff();
       EXPECT_LE(err, 1e-5 * scale) << name << "/" << group << ": max |diff| " << err << " at scale " << scale;
-      std::cout << "[ golden   ] " << name << "/" << group << ": max |diff| / scale = " << err / scale << "\n";
+      std::cout << "[ golden   ] " << name << "/" << group << ": max |diff| / scale = " << err / scale
+                << "\n";
     }
   }
 }
@@ -129,9 +132,10 @@ TEST(ScoreFid, MatchesFrechetOfOfficialFeatures) {
   EXPECT_EQ(report["fid_conditioning"]["feature_dim"], 256);
   EXPECT_TRUE(report["fid_conditioning"]["min_eigenvalue"].contains("pred"));
   ASSERT_EQ(report["warnings"].size(), 1u) << report["warnings"].dump();
-  EXPECT_EQ(report["warnings"][0],
-            "FID over 4 clips <= 256 feature dimensions: covariance rank-deficient, not comparable to published "
-            "numbers");
+  EXPECT_EQ(
+      report["warnings"][0],
+      "FID over 4 clips <= 256 feature dimensions: covariance rank-deficient, not comparable to published "
+      "numbers");
 }
 
 TEST(ScoreFid, IdenticalSetsGiveZeroDistance) {
@@ -155,16 +159,20 @@ TEST(ScoreFid, ConsecutiveWindowsEqualSplitClips) {
   const nlohmann::json windows = score_fid(*pred480.source("p480"), *gt480.source("g480"), options);
   EXPECT_EQ(windows["fid_conditioning"]["n_clips"], 4);
   EXPECT_EQ(windows["fid_conditioning"]["n_windows"], 8);
-  EXPECT_NEAR(windows[kKeyFid].get<double>(), split[kKeyFid].get<double>(), 1e-9 * split[kKeyFid].get<double>());
+  EXPECT_NEAR(windows[kKeyFid].get<double>(), split[kKeyFid].get<double>(),
+              1e-9 * split[kKeyFid].get<double>());
   EXPECT_NEAR(windows[kKeyFeatureDistance].get<double>(), split[kKeyFeatureDistance].get<double>(), 1e-9);
 
   options.fid_window = "";
-  const std::string msg = error_of([&] { score_fid(*pred480.source("p480"), *gt480.source("g480"), options); });
-  EXPECT_EQ(msg, "p480: clips have 480 frames; FID needs exactly 240 (the encoder's window); use --fid-window "
-                 "consecutive to cut longer clips into windows");
+  const std::string msg =
+      error_of([&] { score_fid(*pred480.source("p480"), *gt480.source("g480"), options); });
+  EXPECT_EQ(msg,
+            "p480: clips have 480 frames; FID needs exactly 240 (the encoder's window); use --fid-window "
+            "consecutive to cut longer clips into windows");
   options.fid_window = "sliding";
-  EXPECT_NE(error_of([&] { score_fid(*pred480.source("p480"), *gt480.source("g480"), options); })
-                .find("unknown FID window mode 'sliding'"),
+  EXPECT_NE(error_of([&] {
+              score_fid(*pred480.source("p480"), *gt480.source("g480"), options);
+            }).find("unknown FID window mode 'sliding'"),
             std::string::npos);
 }
 
@@ -237,7 +245,8 @@ TEST_F(BadCheckpoint, OfficialPickleNeedsConversion) {
 }
 
 TEST(MotionEncoderDevice, CudaOrUnknownDeviceIsClear) {
-  EXPECT_EQ(error_of([&] { MotionEncoder(kConverted, "tpu"); }), "unknown device 'tpu' (expected cpu or cuda)");
+  EXPECT_EQ(error_of([&] { MotionEncoder(kConverted, "tpu"); }),
+            "unknown device 'tpu' (expected cpu or cuda)");
   const std::string cuda = error_of([&] { MotionEncoder(kConverted, "cuda"); });
   if (cuda != "(no error)") {
     EXPECT_TRUE(cuda == "device cuda: this build of LibTorch has no CUDA support" ||

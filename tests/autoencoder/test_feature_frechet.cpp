@@ -1,7 +1,5 @@
 // FID / F_dist over feature sets (pmbench::metrics, no LibTorch): the official get_scores() golden
 // and the properties of a distance.
-#include "pmbench/metrics/feature_frechet.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,6 +9,7 @@
 
 #include "h5_test_util.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/metrics/feature_frechet.hpp"
 
 namespace pmbench {
 namespace {

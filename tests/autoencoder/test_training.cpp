@@ -1,11 +1,10 @@
 // Training the auto-encoder: the reconstruction loss falls, runs are reproducible from a seed,
 // resuming from a checkpoint continues the same run, and the result loads for scoring.
-#include "pmbench/autoencoder/training.hpp"
-
 #include <gtest/gtest.h>
 
 #include "pmbench/autoencoder/encoder.hpp"
 #include "pmbench/autoencoder/fid_scoring.hpp"
+#include "pmbench/autoencoder/training.hpp"
 #include "pmbench/error.hpp"
 #include "synthetic_motion.hpp"
 
@@ -28,7 +27,8 @@ MatrixRM<float> features_of(const std::string& weights, const ClipSource& source
   std::vector<io::ClipMotion<float>> clips;
   source.read(0, source.clips(), clips);
   MatrixRM<float> windows(static_cast<Eigen::Index>(clips.size()), static_cast<Eigen::Index>(kWindowSize));
-  for (std::size_t i = 0; i < clips.size(); ++i) pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
+  for (std::size_t i = 0; i < clips.size(); ++i)
+    pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
   return encoder.encode(windows);
 }
 
@@ -88,7 +88,8 @@ TEST(TrainEncoder, TrainedWeightsScoreWithAWarning) {
   EXPECT_TRUE(std::isfinite(report[kKeyFid].get<double>()));
   EXPECT_EQ(report["encoder"]["format"], "torch.save checkpoint");
   bool warned = false;
-  for (const auto& w : report["warnings"]) warned |= w.get<std::string>().find("not the official weights") != std::string::npos;
+  for (const auto& w : report["warnings"])
+    warned |= w.get<std::string>().find("not the official weights") != std::string::npos;
   EXPECT_TRUE(warned) << report["warnings"].dump();
 }
 
@@ -99,7 +100,8 @@ TEST(TrainEncoder, BadOptionsAreClear) {
     train_encoder(*data.source("short.h5:/gt"), kTmp + "/never.h5", options);
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "short.h5:/gt: clips have 100 frames, fewer than the 240 of one encoder window");
+    EXPECT_EQ(std::string(e.what()),
+              "short.h5:/gt: clips have 100 frames, fewer than the 240 of one encoder window");
   }
   options.batch_size = 1;
   EXPECT_THROW(train_encoder(*data.source("x"), kTmp + "/never.h5", options), Error);

@@ -19,13 +19,13 @@ inline constexpr std::size_t kWindowSize = static_cast<std::size_t>(kFrames) * k
 
 /// What a weights file is and where it came from; reported with every FID.
 struct EncoderInfo {
-  std::string path;           ///< as given
-  std::string sha256;         ///< of the file's bytes
-  std::string format;         ///< "torch.save checkpoint" or "pmbench weights (HDF5)"
-  int pose_dim = kPoseDim;    ///< the checkpoint's pose_dim
-  int frames = kFrames;       ///< window length
-  std::string source_sha256;  ///< converted files: sha256 of the original checkpoint; else empty
-  std::string note;           ///< the checkpoint's note / provenance, if any
+  std::string path;                 ///< as given
+  std::string sha256;               ///< of the file's bytes
+  std::string format;               ///< "torch.save checkpoint" or "pmbench weights (HDF5)"
+  int pose_dim = kPoseDim;          ///< the checkpoint's pose_dim
+  int frames = kFrames;             ///< window length
+  std::string source_sha256;        ///< converted files: sha256 of the original checkpoint; else empty
+  std::string note;                 ///< the checkpoint's note / provenance, if any
   bool trained_by_pmbench = false;  ///< written by `pmbench train-encoder` (not the official weights)
 };
 

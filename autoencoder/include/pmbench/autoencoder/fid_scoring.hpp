@@ -4,9 +4,8 @@
 
 #include <cstddef>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "pmbench/clip_source.hpp"
 

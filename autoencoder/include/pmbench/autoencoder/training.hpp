@@ -13,24 +13,24 @@ namespace pmbench::autoencoder {
 
 /// Where training stands, after each optimiser step.
 struct TrainProgress {
-  int epoch = 0;              ///< 1-based
+  int epoch = 0;  ///< 1-based
   int epochs = 0;
-  std::size_t step = 0;       ///< 1-based step within the epoch
-  std::size_t steps = 0;      ///< steps per epoch
-  double batch_loss = 0.0;    ///< reconstruction loss of this batch (mean per window)
+  std::size_t step = 0;     ///< 1-based step within the epoch
+  std::size_t steps = 0;    ///< steps per epoch
+  double batch_loss = 0.0;  ///< reconstruction loss of this batch (mean per window)
 };
 
 struct TrainOptions {
-  int epochs = 100;                ///< passes over all windows
-  int batch_size = 128;            ///< windows per step (the last, smaller batch is kept)
-  double learning_rate = 5e-4;     ///< Adam, betas (0.5, 0.999) as the original recipe
-  std::uint64_t seed = 0;          ///< weight init and shuffling; same seed + data = same weights
-  std::string device = "cpu";      ///< "cpu" or "cuda"
+  int epochs = 100;                    ///< passes over all windows
+  int batch_size = 128;                ///< windows per step (the last, smaller batch is kept)
+  double learning_rate = 5e-4;         ///< Adam, betas (0.5, 0.999) as the original recipe
+  std::uint64_t seed = 0;              ///< weight init and shuffling; same seed + data = same weights
+  std::string device = "cpu";          ///< "cpu" or "cuda"
   std::string window = "consecutive";  ///< how clips are cut into 240-frame windows (see FidScoringOptions)
-  int checkpoint_every = 0;        ///< write a resumable checkpoint every N epochs (0 = never)
-  std::string checkpoint_path;     ///< where; default: out_path + ".ckpt"
-  std::string resume_path;         ///< resume from this checkpoint (continues at its epoch)
-  std::function<void(const TrainProgress&)> progress;  ///< optional, after each step
+  int checkpoint_every = 0;            ///< write a resumable checkpoint every N epochs (0 = never)
+  std::string checkpoint_path;         ///< where; default: out_path + ".ckpt"
+  std::string resume_path;             ///< resume from this checkpoint (continues at its epoch)
+  std::function<void(const TrainProgress&)> progress;          ///< optional, after each step
   std::function<void(int epoch, double mean_loss)> epoch_end;  ///< optional, after each epoch
 };
 
