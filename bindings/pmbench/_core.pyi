@@ -28,7 +28,7 @@ def fgd(gt: npt.ArrayLike, pred: npt.ArrayLike, *, with_reason: Literal[True]) -
 def wgd(gt: npt.ArrayLike, pred: npt.ArrayLike, *, with_reason: Literal[False] = ...) -> float:
     """WGD of pose sequences gt [T,48] and pred [T,48] (same dtype: float32 or float64).
 
-    NaN when undefined (e.g. T < 10); with_reason=True returns (value, None) or (None, reason)."""
+    NaN when undefined (e.g. T < 13); with_reason=True returns (value, None) or (None, reason)."""
 @overload
 def wgd(gt: npt.ArrayLike, pred: npt.ArrayLike, *, with_reason: Literal[True]) -> Tuple[Optional[float], Optional[str]]: ...
 @overload

@@ -50,7 +50,8 @@ template MatrixRM<double> copy_frames<double>(const py::array&, long, const std:
 
 bool as_path(const py::handle& obj, std::string* path) {
   const py::module_ os = py::module_::import("os");
-  if (!py::isinstance<py::str>(obj) && !py::isinstance<py::bytes>(obj) && !py::isinstance(obj, os.attr("PathLike"))) {
+  if (!py::isinstance<py::str>(obj) && !py::isinstance<py::bytes>(obj) &&
+      !py::isinstance(obj, os.attr("PathLike"))) {
     return false;
   }
   *path = os.attr("fsdecode")(obj).cast<std::string>();
@@ -115,12 +116,13 @@ ArraySet ArraySet::from_arrays(const std::array<py::object, 4>& arrays, std::vec
                   " differs from right_pose's ", std::string(py::str(set.arrays_[0].dtype())),
                   " (use one dtype for the four arrays)");
     const long dim = i < 2 ? kPoseDim : kTransDim;
-    PMBENCH_CHECK(a.ndim() == 3 && a.shape(2) == dim, InvalidInput, what, ": expected shape [C,T,", dim, "], got ",
-                  shape_string(a));
+    PMBENCH_CHECK(a.ndim() == 3 && a.shape(2) == dim, InvalidInput, what, ": expected shape [C,T,", dim,
+                  "], got ", shape_string(a));
     if (i > 0) {
       const py::array& first = set.arrays_[0];
-      PMBENCH_CHECK(a.shape(0) == first.shape(0) && a.shape(1) == first.shape(1), InvalidInput, what, ": shape ",
-                    shape_string(a), " does not match right_pose ", shape_string(first), " in C or T");
+      PMBENCH_CHECK(a.shape(0) == first.shape(0) && a.shape(1) == first.shape(1), InvalidInput, what,
+                    ": shape ", shape_string(a), " does not match right_pose ", shape_string(first),
+                    " in C or T");
     }
     // Strides that are not whole elements (views into structured arrays) are copied.
     bool whole = true;
@@ -137,16 +139,16 @@ ArraySet ArraySet::from_arrays(const std::array<py::object, 4>& arrays, std::vec
 ArraySet ArraySet::from_dict(const py::handle& dict, const std::string& name, bool allow_clip_id) {
   const py::module_ abc = py::module_::import("collections.abc");
   if (!py::isinstance(dict, abc.attr("Mapping"))) {
-    throw py::type_error(name + ": expected a dict of arrays {" + key_list(allow_clip_id) + "} or a file path, got " +
-                         std::string(py::str(py::type::of(dict))));
+    throw py::type_error(name + ": expected a dict of arrays {" + key_list(allow_clip_id) +
+                         "} or a file path, got " + std::string(py::str(py::type::of(dict))));
   }
   const py::object mapping = py::reinterpret_borrow<py::object>(dict);
   for (const py::handle key : mapping) {
     const std::string k = py::str(key);
     bool known = allow_clip_id && k == "clip_id";
     for (const char* expected : kKeys) known = known || k == expected;
-    PMBENCH_CHECK(known, InvalidInput, name, ": unknown key '", k, "' (expected ",
-                  key_list(allow_clip_id), ")");
+    PMBENCH_CHECK(known, InvalidInput, name, ": unknown key '", k, "' (expected ", key_list(allow_clip_id),
+                  ")");
   }
   std::array<py::object, 4> arrays;
   for (int i = 0; i < 4; ++i) {

@@ -41,7 +41,8 @@ std::vector<std::string> as_clip_ids(const py::handle& obj, const std::string& w
 /// strided views: the numpy buffers are read in place, so the GIL can be released while they are.
 class ArraySet {
  public:
-  static constexpr std::array<const char*, 4> kKeys = {"right_pose", "left_pose", "right_trans", "left_trans"};
+  static constexpr std::array<const char*, 4> kKeys = {"right_pose", "left_pose", "right_trans",
+                                                       "left_trans"};
 
   /// From a dict {right_pose, left_pose, right_trans, left_trans[, clip_id]}; unknown keys are
   /// errors. `allow_clip_id` = false rejects a "clip_id" entry.

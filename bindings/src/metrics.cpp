@@ -66,7 +66,8 @@ void bind_metrics(py::module_& m) {
         return metric(HandMetric::WGD, gt, pred, with_reason);
       },
       "gt"_a, "pred"_a, py::kw_only(), "with_reason"_a = false,
-      doc("WGD: optimal transport between GMMs fitted to PCA projections of gt and pred poses [T,48].").c_str());
+      doc("WGD: optimal transport between GMMs fitted to PCA projections of gt and pred poses [T,48].")
+          .c_str());
   m.def(
       "pd",
       [](const py::object& gt, const py::object& pred, bool with_reason) {

@@ -36,7 +36,8 @@ PYBIND11_MODULE(_core, m) {
   m.attr("POSE_DIM") = pmbench::kPoseDim;
   m.attr("TRANS_DIM") = pmbench::kTransDim;
   py::tuple names(pmbench::kNumHandMetrics);
-  for (int i = 0; i < pmbench::kNumHandMetrics; ++i) names[i] = py::str(std::string(pmbench::kHandMetricNames[i]));
+  for (int i = 0; i < pmbench::kNumHandMetrics; ++i)
+    names[i] = py::str(std::string(pmbench::kHandMetricNames[i]));
   m.attr("METRICS") = names;
 #ifdef PMBENCH_PYTHON_HAVE_ENCODER
   m.attr("HAVE_ENCODER") = true;

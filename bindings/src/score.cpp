@@ -1,11 +1,12 @@
 // pmbench.score: every metric on every clip of a prediction set, from files or numpy arrays,
 // returning the CLI's JSON report as Python objects.
+#include "pmbench/score.hpp"
+
 #include <optional>
 
 #include "bindings.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/io/motion_file.hpp"
-#include "pmbench/score.hpp"
 #ifdef PMBENCH_PYTHON_HAVE_ENCODER
 #include "pmbench/autoencoder/fid_scoring.hpp"
 #endif
@@ -48,7 +49,8 @@ py::object to_python(const nlohmann::json& j) {
 /// A source seen through a row map: clip i is clip rows[i] of `base` (gt put in pred's order).
 class ReorderedClipSource final : public ClipSource {
  public:
-  ReorderedClipSource(const ClipSource& base, std::vector<std::size_t> rows) : base_(base), rows_(std::move(rows)) {}
+  ReorderedClipSource(const ClipSource& base, std::vector<std::size_t> rows)
+      : base_(base), rows_(std::move(rows)) {}
   std::size_t clips() const override { return rows_.size(); }
   std::size_t frames() const override { return base_.frames(); }
   std::vector<std::string> clip_ids() const override {
@@ -84,8 +86,8 @@ class ReorderedClipSource final : public ClipSource {
 struct Side {
   std::optional<io::MotionFile> file;
   std::optional<ArraySet> arrays;
-  std::unique_ptr<ClipSource> source;    ///< file group or arrays
-  std::unique_ptr<ClipSource> reordered; ///< gt arrays put in pred's clip order
+  std::unique_ptr<ClipSource> source;     ///< file group or arrays
+  std::unique_ptr<ClipSource> reordered;  ///< gt arrays put in pred's clip order
   const ClipSource& get() const { return reordered ? *reordered : *source; }
   /// For messages, as the CLI names files: 'path'.
   std::string name() const { return file ? "'" + file->path() + "'" : arrays->name(); }
@@ -112,8 +114,8 @@ void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt) {
     const auto p = pred.root_attribute(key);
     const auto g = gt.root_attribute(key);
     if (p && g && *p != *g) {
-      PMBENCH_FAIL(InvalidInput, "'", pred.path(), "' was made for ", key, " '", *p, "' but the ground truth '",
-                   gt.path(), "' has ", key, " '", *g, "'");
+      PMBENCH_FAIL(InvalidInput, "'", pred.path(), "' was made for ", key, " '", *p,
+                   "' but the ground truth '", gt.path(), "' has ", key, " '", *g, "'");
     }
   }
 }
@@ -121,7 +123,8 @@ void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt) {
 Precision parse_precision(const std::string& name) {
   if (name == "float32") return Precision::Float32;
   if (name == "float64") return Precision::Float64;
-  PMBENCH_FAIL(InvalidInput, "pmbench.score: precision must be \"float32\" or \"float64\", got \"", name, "\"");
+  PMBENCH_FAIL(InvalidInput, "pmbench.score: precision must be \"float32\" or \"float64\", got \"", name,
+               "\"");
 }
 
 py::object score(const py::object& pred, const py::object& gt, const std::string& precision,
@@ -141,10 +144,11 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
 #ifdef PMBENCH_PYTHON_HAVE_ENCODER
     if (!as_path(encoder, &encoder_path)) throw py::type_error("pmbench.score: encoder must be a path");
 #else
-    PMBENCH_FAIL(InvalidInput,
-                 "pmbench.score: encoder= (FID through the motion auto-encoder) is not available: this module "
-                 "was built without LibTorch (configure with -DPMBENCH_PYTHON_WITH_ENCODER=ON); use "
-                 "`pmbench score --encoder` instead");
+    PMBENCH_FAIL(
+        InvalidInput,
+        "pmbench.score: encoder= (FID through the motion auto-encoder) is not available: this module "
+        "was built without LibTorch (configure with -DPMBENCH_PYTHON_WITH_ENCODER=ON); use "
+        "`pmbench score --encoder` instead");
 #endif
   }
 
@@ -157,8 +161,9 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
     open_side(gt, "gt", io::kGtGroup, g);
     if (p.file && g.file) check_same_protocol(*p.file, *g.file);
   } else {
-    PMBENCH_CHECK(p.file.has_value(), InvalidInput,
-                  "pmbench.score: gt= is required when pred is a dict of arrays (pass a dict or a file path)");
+    PMBENCH_CHECK(
+        p.file.has_value(), InvalidInput,
+        "pmbench.score: gt= is required when pred is a dict of arrays (pass a dict or a file path)");
     PMBENCH_CHECK(p.file->has_group(io::kGtGroup), InvalidInput, "'", p.file->path(),
                   "': group /gt is missing (pass gt= to take the ground truth from another file or arrays)");
     p.file->group_shape(io::kGtGroup);
@@ -173,8 +178,8 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
   if (gt_rows.empty()) {
     const std::string pred_where = p.file ? p.name() + " /pred" : p.name();
     const std::string gt_where = g.file ? g.name() + " /gt" : (separate ? g.name() : p.name() + " /gt");
-    PMBENCH_CHECK(p.source->clips() == g.source->clips(), InvalidInput, pred_where, " has ", p.source->clips(),
-                  " clips but the ground truth ", gt_where, " has ", g.source->clips());
+    PMBENCH_CHECK(p.source->clips() == g.source->clips(), InvalidInput, pred_where, " has ",
+                  p.source->clips(), " clips but the ground truth ", gt_where, " has ", g.source->clips());
   } else if (g.file) {
     g.source = std::make_unique<FileClipSource>(*g.file, io::kGtGroup, std::move(gt_rows));
   } else {

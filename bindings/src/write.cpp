@@ -42,8 +42,7 @@ void write_predictions(const py::object& path_obj, const py::object& right_pose,
   }
   std::vector<std::string> ids;
   if (!clip_id.is_none()) ids = as_clip_ids(clip_id, "pmbench.write_predictions: clip_id");
-  const ArraySet pred =
-      ArraySet::from_arrays({right_pose, left_pose, right_trans, left_trans}, ids, "pred");
+  const ArraySet pred = ArraySet::from_arrays({right_pose, left_pose, right_trans, left_trans}, ids, "pred");
   std::optional<ArraySet> truth;
   if (!gt.is_none()) {
     truth.emplace(ArraySet::from_dict(gt, "gt", /*allow_clip_id=*/false));

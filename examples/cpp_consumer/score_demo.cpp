@@ -40,13 +40,13 @@ int main() {
   const int count = 4, frames = 120, pose = pmbench::kPoseDim, trans = pmbench::kTransDim;
   std::vector<float> arrays[2][4];  // [gt, pred][right_pose, left_pose, right_trans, left_trans]
   for (int side = 0; side < 2; ++side) {
-    for (int k = 0; k < 4; ++k) arrays[side][k] = clips(count, frames, k < 2 ? pose : trans, 100 * k, side == 1);
+    for (int k = 0; k < 4; ++k)
+      arrays[side][k] = clips(count, frames, k < 2 ? pose : trans, 100 * k, side == 1);
   }
   auto source = [&](int side, const char* name) {
-    return pmbench::ArrayClipSource<float>(name, view(arrays[side][0], count, frames, pose),
-                                           view(arrays[side][1], count, frames, pose),
-                                           view(arrays[side][2], count, frames, trans),
-                                           view(arrays[side][3], count, frames, trans));
+    return pmbench::ArrayClipSource<float>(
+        name, view(arrays[side][0], count, frames, pose), view(arrays[side][1], count, frames, pose),
+        view(arrays[side][2], count, frames, trans), view(arrays[side][3], count, frames, trans));
   };
   try {
     const auto gt = source(0, "gt");
