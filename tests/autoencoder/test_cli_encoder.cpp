@@ -2,6 +2,7 @@
 // `pmbench score --encoder` reports FID with the trained weights; errors exit 1 with one line.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -25,7 +26,10 @@ struct CommandRun {
 };
 
 CommandRun run(const std::string& args) {
-  const std::string err_path = kTmp + "/cli_stderr.txt";
+  // One stderr file per process and call: ctest runs the cases of this file in parallel.
+  static int calls = 0;
+  const std::string err_path =
+      kTmp + "/cli_stderr." + std::to_string(::getpid()) + "." + std::to_string(++calls) + ".txt";
   const std::string command = kPmbench + " " + args + " 2>" + err_path;
   CommandRun r;
   FILE* pipe = ::popen(command.c_str(), "r");
