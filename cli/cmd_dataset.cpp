@@ -79,7 +79,8 @@ int run_make_gt(const MakeGtArgs& a) {
 void register_dataset_commands(CLI::App& app, CommandRunner& runner) {
   auto mk_args = std::make_shared<MakeGtArgs>();
   CLI::App* mk = app.add_subcommand(
-      "make-gt", "Write a ground-truth file (format v1 /gt, /clip_id, /manifest) from a PianoMotion10M split");
+      "make-gt",
+      "Write a ground-truth file (format v1 /gt, /clip_id, /manifest) from a PianoMotion10M split");
   mk->add_option("--data-root", mk_args->data_root, "Dataset root (annotation/, audio/, midi/, <split>.txt)")
       ->required()
       ->check(CLI::ExistingDirectory);
@@ -88,17 +89,20 @@ void register_dataset_commands(CLI::App& app, CommandRunner& runner) {
       ->check(CLI::IsMember({"train", "valid", "test"}));
   mk->add_option("--out", mk_args->out, "Output .h5 (written atomically)")->required();
   mk->add_option("--protocol", mk_args->protocol, "Frozen protocol")->capture_default_str();
-  mk->add_option("--uploaders", mk_args->uploaders,
-                 "Uploader filter: 'all' or a comma-separated list (default: the protocol's, 1467634,66685747)");
+  mk->add_option(
+      "--uploaders", mk_args->uploaders,
+      "Uploader filter: 'all' or a comma-separated list (default: the protocol's, 1467634,66685747)");
   mk->add_option("--seed", mk_args->seed, "Seed of the window draw (default: the protocol's, 2014)");
-  mk->add_flag("--all-windows", mk_args->all_windows, "All non-overlapping windows instead of one drawn window");
+  mk->add_flag("--all-windows", mk_args->all_windows,
+               "All non-overlapping windows instead of one drawn window");
   mk->add_option("--max-undetected", mk_args->max_undetected,
                  "Drop windows where a hand is undetected on more than N frames (default: keep all)");
   mk->add_flag("--allow-missing-audio", mk_args->allow_missing_audio,
                "Keep sequences whose mp3 is missing (default: skip and list them)");
   mk->add_flag("--skip-invalid", mk_args->skip_invalid,
                "Skip unreadable / malformed annotations and list them (default: fail naming the file)");
-  mk->add_option("--precision", mk_args->precision, "Stored precision: float32 or float64")->capture_default_str();
+  mk->add_option("--precision", mk_args->precision, "Stored precision: float32 or float64")
+      ->capture_default_str();
   mk->add_option("--threads", mk_args->threads, "Worker threads (0 = all cores)")->capture_default_str();
   mk->add_flag("--quiet,-q", mk_args->quiet, "No progress output");
   mk->callback([&runner, mk_args] { runner = [mk_args] { return run_make_gt(*mk_args); }; });

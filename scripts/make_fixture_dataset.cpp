@@ -36,8 +36,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kDivision = 480;                 // ticks per quarter note
-constexpr int kTempoChangeTick = 480 * 8;      // 120 bpm before, 80 bpm after
+constexpr int kDivision = 480;                     // ticks per quarter note
+constexpr int kTempoChangeTick = 480 * 8;          // 120 bpm before, 80 bpm after
 constexpr int kTempo1 = 500000, kTempo2 = 750000;  // microseconds per quarter note
 
 struct Note {
@@ -48,7 +48,8 @@ struct Note {
 
 double tick_seconds(long tick) {
   if (tick <= kTempoChangeTick) return tick * (kTempo1 / 1e6) / kDivision;
-  return kTempoChangeTick * (kTempo1 / 1e6) / kDivision + (tick - kTempoChangeTick) * (kTempo2 / 1e6) / kDivision;
+  return kTempoChangeTick * (kTempo1 / 1e6) / kDivision +
+         (tick - kTempoChangeTick) * (kTempo2 / 1e6) / kDivision;
 }
 
 struct Sequence {
@@ -56,7 +57,7 @@ struct Sequence {
   long start_frame;
   bool audio = true;
   bool malformed = false;
-  int undetected_left[2] = {0, 0};   // [begin, end) frames with flag 0
+  int undetected_left[2] = {0, 0};  // [begin, end) frames with flag 0
   int undetected_right[2] = {0, 0};
 };
 
@@ -93,8 +94,8 @@ std::string annotation_json(const Video& v, const Sequence& s, std::size_t index
   std::ostringstream o;
   o << "{\"up\": \"" << v.up << "\", \"bv\": \"" << v.bv << "\", \"frame_num\": " << 100000
     << ", \"fps\": " << num(v.fps) << ", \"fx\": 1234.5, \"height\": 1080, \"width\": 1920, \"adjust\": ["
-    << num(v.adjust[0]) << ", " << num(v.adjust[1]) << ", " << num(v.adjust[2]) << "], \"start_frame\": "
-    << s.start_frame << ", \"end_frame\": " << s.start_frame + s.frames - 1;
+    << num(v.adjust[0]) << ", " << num(v.adjust[1]) << ", " << num(v.adjust[2])
+    << "], \"start_frame\": " << s.start_frame << ", \"end_frame\": " << s.start_frame + s.frames - 1;
   const double phase = 0.37 * (salt + 1) + 0.11 * static_cast<double>(index);
   for (int hand = 0; hand < 2; ++hand) {  // 0 = right, 1 = left
     o << ", \"" << (hand == 0 ? "right" : "left") << "\": [";
@@ -138,7 +139,7 @@ void put_vlq(std::string& s, std::uint32_t v) {
 
 struct Event {
   long tick;
-  int order;  // at equal ticks: offs (0) before pedal (1) before ons (2)
+  int order;          // at equal ticks: offs (0) before pedal (1) before ons (2)
   std::string bytes;  // status + data
 };
 
@@ -199,8 +200,9 @@ std::string midi_file(const std::vector<Note>& notes, long pedal_on, long pedal_
   }
   ev.push_back({pedal_on, 1, {'\xb0', '\x40', '\x7f'}});
   ev.push_back({pedal_off, 1, {'\xb0', '\x40', '\x00'}});
-  std::stable_sort(ev.begin(), ev.end(),
-                   [](const Event& a, const Event& b) { return a.tick != b.tick ? a.tick < b.tick : a.order < b.order; });
+  std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) {
+    return a.tick != b.tick ? a.tick < b.tick : a.order < b.order;
+  });
   std::string t1;
   put_vlq(t1, 0);
   t1 += std::string("\xff\x03\x05Piano", 8);
@@ -243,8 +245,8 @@ std::string encode_mp3(const std::vector<short>& interleaved, int rate) {
   const int chunk = 8192;
   for (int i = 0; i < frames; i += chunk) {
     const int n = std::min(chunk, frames - i);
-    const int got = lame_encode_buffer_interleaved(gf, const_cast<short*>(interleaved.data()) + 2 * i, n, buf.data(),
-                                                   static_cast<int>(buf.size()));
+    const int got = lame_encode_buffer_interleaved(gf, const_cast<short*>(interleaved.data()) + 2 * i, n,
+                                                   buf.data(), static_cast<int>(buf.size()));
     if (got < 0) {
       std::cerr << "make_fixture: lame encoding failed\n";
       std::exit(1);
@@ -271,7 +273,8 @@ std::vector<short> synthesize(const std::vector<Note>& notes, double t0, double 
     const long last = std::min(static_cast<long>(n), static_cast<long>(std::ceil((end - t0) * rate)));
     for (long i = first; i < last; ++i) {
       const double dt = t0 + static_cast<double>(i) / rate - note.onset;
-      const double release = (dt > note.offset - note.onset) ? std::exp(-12 * (dt - (note.offset - note.onset))) : 1.0;
+      const double release =
+          (dt > note.offset - note.onset) ? std::exp(-12 * (dt - (note.offset - note.onset))) : 1.0;
       mix[static_cast<std::size_t>(i)] +=
           0.25 * note.velocity / 127.0 * std::exp(-3 * dt) * release * std::sin(2 * kPi * f * dt);
     }
@@ -362,14 +365,16 @@ int main(int argc, char** argv) {
     const Video& v = videos[vi];
     const bool is_bulk = vi >= n_fixed;
     double video_seconds = 0;
-    for (const Sequence& s : v.seqs) video_seconds = std::max(video_seconds, (s.start_frame + s.frames) / v.fps);
+    for (const Sequence& s : v.seqs)
+      video_seconds = std::max(video_seconds, (s.start_frame + s.frames) / v.fps);
     const std::vector<Note> notes = make_notes(video_seconds + 1.0, static_cast<unsigned>(vi));
     const long pedal_on = 480 * 2, pedal_off = 480 * 10;
     if (!is_bulk) {
       write_text(root / "midi" / v.up / (v.bv + ".mid"), midi_file(notes, pedal_on, pedal_off));
     }
-    truth << (vi ? ", " : "") << "{\"up\": \"" << v.up << "\", \"bv\": \"" << v.bv << "\", \"fps\": " << num(v.fps)
-          << ", \"pedal\": [[" << num(tick_seconds(pedal_on)) << ", " << num(tick_seconds(pedal_off)) << "]]"
+    truth << (vi ? ", " : "") << "{\"up\": \"" << v.up << "\", \"bv\": \"" << v.bv
+          << "\", \"fps\": " << num(v.fps) << ", \"pedal\": [[" << num(tick_seconds(pedal_on)) << ", "
+          << num(tick_seconds(pedal_off)) << "]]"
           << ", \"notes\": [";
     if (!is_bulk) {
       for (std::size_t k = 0; k < notes.size(); ++k) {
@@ -404,10 +409,12 @@ int main(int argc, char** argv) {
 
   // Split files, deliberately not sorted (readers sort).
   write_text(root / "test.txt",
-             "66685747 BV1fixB30\n1467634 BV1fixA60\n2084102325 BV1fixC30\n1467634 BV1fixA30\n\n1467634 BV1fixA24\n");
+             "66685747 BV1fixB30\n1467634 BV1fixA60\n2084102325 BV1fixC30\n1467634 BV1fixA30\n\n1467634 "
+             "BV1fixA24\n");
   write_text(root / "valid.txt", "66685747 BV1fixW30\r\n1467634 BV1fixV30\r\n");
   std::string train;
-  for (std::size_t vi = n_fixed; vi < videos.size(); ++vi) train += videos[vi].up + " " + videos[vi].bv + "\n";
+  for (std::size_t vi = n_fixed; vi < videos.size(); ++vi)
+    train += videos[vi].up + " " + videos[vi].bv + "\n";
   write_text(root / "train.txt", train);
   return 0;
 }

@@ -87,12 +87,26 @@ class Scanner {
       if (p_ >= end_) fail("an escape");
       const char e = *p_++;
       switch (e) {
-        case '"': case '\\': case '/': out.push_back(e); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(e);
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           unsigned cp = hex4();
           if (cp >= 0xd800 && cp < 0xdc00) {
@@ -131,14 +145,20 @@ class Scanner {
     if (q < end_ && *q == '.') {
       is_int = false;
       ++q;
-      if (q >= end_ || !(*q >= '0' && *q <= '9')) { p_ = q; fail("a digit"); }
+      if (q >= end_ || !(*q >= '0' && *q <= '9')) {
+        p_ = q;
+        fail("a digit");
+      }
       while (q < end_ && *q >= '0' && *q <= '9') ++q;
     }
     if (q < end_ && (*q == 'e' || *q == 'E')) {
       is_int = false;
       ++q;
       if (q < end_ && (*q == '+' || *q == '-')) ++q;
-      if (q >= end_ || !(*q >= '0' && *q <= '9')) { p_ = q; fail("a digit"); }
+      if (q >= end_ || !(*q >= '0' && *q <= '9')) {
+        p_ = q;
+        fail("a digit");
+      }
       while (q < end_ && *q >= '0' && *q <= '9') ++q;
     }
     const auto res = std::from_chars(s, q, out);
@@ -212,10 +232,16 @@ class Scanner {
     for (int i = 0; i < 4; ++i) {
       const char c = *p_++;
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else { --p_; fail("a hex digit"); }
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else {
+        --p_;
+        fail("a hex digit");
+      }
     }
     return v;
   }
@@ -267,8 +293,8 @@ MatrixRM<double> parse_frames(Scanner& in, const std::string& key, const std::st
   in.expect('[', "'['");
   if (!in.empty(']')) {
     do {
-      PMBENCH_CHECK(in.peek() == '[', InvalidInput, name, ": ", key, "[", t, "] is not a list of ", kFrameValues,
-                    " numbers");
+      PMBENCH_CHECK(in.peek() == '[', InvalidInput, name, ": ", key, "[", t, "] is not a list of ",
+                    kFrameValues, " numbers");
       in.expect('[', "'['");
       int j = 0;
       if (!in.empty(']')) {
@@ -276,17 +302,17 @@ MatrixRM<double> parse_frames(Scanner& in, const std::string& key, const std::st
           double x = 0;
           if (!in.number(x)) {
             const Scalar v = in.value();
-            PMBENCH_FAIL(InvalidInput, name, ": ", key, "[", t, "][", j, "] is not a number (", type_name(v.type),
-                         ")");
+            PMBENCH_FAIL(InvalidInput, name, ": ", key, "[", t, "][", j, "] is not a number (",
+                         type_name(v.type), ")");
           }
-          PMBENCH_CHECK(j < kFrameValues, InvalidInput, name, ": ", key, "[", t, "] is not a list of ", kFrameValues,
-                        " numbers");
+          PMBENCH_CHECK(j < kFrameValues, InvalidInput, name, ": ", key, "[", t, "] is not a list of ",
+                        kFrameValues, " numbers");
           values.push_back(x);
           ++j;
         } while (in.next(']'));
       }
-      PMBENCH_CHECK(j == kFrameValues, InvalidInput, name, ": ", key, "[", t, "] is not a list of ", kFrameValues,
-                    " numbers");
+      PMBENCH_CHECK(j == kFrameValues, InvalidInput, name, ": ", key, "[", t, "] is not a list of ",
+                    kFrameValues, " numbers");
       ++t;
     } while (in.next(']'));
   }
@@ -375,7 +401,8 @@ Annotation parse_annotation(const std::string& text, const std::string& name) {
   a.bv = string_field(header, "bv", name);
   a.frame_num = integer_field(header, "frame_num", name);
   a.fps = number_field(header, "fps", name);
-  PMBENCH_CHECK(std::isfinite(a.fps) && a.fps > 0, InvalidInput, name, ": fps must be positive (", a.fps, ")");
+  PMBENCH_CHECK(std::isfinite(a.fps) && a.fps > 0, InvalidInput, name, ": fps must be positive (", a.fps,
+                ")");
   a.fx = number_field(header, "fx", name);
   a.height = integer_field(header, "height", name);
   a.width = integer_field(header, "width", name);
@@ -388,11 +415,12 @@ Annotation parse_annotation(const std::string& text, const std::string& name) {
   a.start_frame = integer_field(header, "start_frame", name);
   a.end_frame = integer_field(header, "end_frame", name);
   for (int h = 0; h < io::kNumHands; ++h) {
-    PMBENCH_CHECK(hands[h].has_value(), InvalidInput, name, ": missing key '", h == 0 ? "right" : "left", "'");
+    PMBENCH_CHECK(hands[h].has_value(), InvalidInput, name, ": missing key '", h == 0 ? "right" : "left",
+                  "'");
     a.frames[static_cast<std::size_t>(h)] = std::move(*hands[h]);
   }
-  PMBENCH_CHECK(a.frames[0].rows() == a.frames[1].rows(), InvalidInput, name, ": 'right' has ", a.frames[0].rows(),
-                " frames but 'left' has ", a.frames[1].rows());
+  PMBENCH_CHECK(a.frames[0].rows() == a.frames[1].rows(), InvalidInput, name, ": 'right' has ",
+                a.frames[0].rows(), " frames but 'left' has ", a.frames[1].rows());
   return a;
 }
 
@@ -400,8 +428,8 @@ Annotation read_annotation(const std::string& path) { return parse_annotation(re
 
 io::HandMotion<double> hand_motion(const Annotation& a, io::Hand hand, std::size_t begin, std::size_t count,
                                    bool apply_adjust) {
-  PMBENCH_CHECK(begin + count <= a.num_frames(), InvalidInput, a.path, ": frames [", begin, ", ", begin + count,
-                ") are outside the sequence of ", a.num_frames(), " frames");
+  PMBENCH_CHECK(begin + count <= a.num_frames(), InvalidInput, a.path, ": frames [", begin, ", ",
+                begin + count, ") are outside the sequence of ", a.num_frames(), " frames");
   const MatrixRM<double>& f = a.frames[static_cast<int>(hand)];
   const auto b = static_cast<Eigen::Index>(begin);
   const auto n = static_cast<Eigen::Index>(count);
@@ -416,8 +444,8 @@ io::HandMotion<double> hand_motion(const Annotation& a, io::Hand hand, std::size
 }
 
 std::size_t undetected_frames(const Annotation& a, io::Hand hand, std::size_t begin, std::size_t count) {
-  PMBENCH_CHECK(begin + count <= a.num_frames(), InvalidInput, a.path, ": frames [", begin, ", ", begin + count,
-                ") are outside the sequence of ", a.num_frames(), " frames");
+  PMBENCH_CHECK(begin + count <= a.num_frames(), InvalidInput, a.path, ": frames [", begin, ", ",
+                begin + count, ") are outside the sequence of ", a.num_frames(), " frames");
   const MatrixRM<double>& f = a.frames[static_cast<int>(hand)];
   std::size_t n = 0;
   for (std::size_t t = begin; t < begin + count; ++t) {

@@ -29,7 +29,8 @@ Handle open_mp3(const std::string& path, long* rate, int* channels) {
   PMBENCH_CHECK(std::filesystem::is_regular_file(path, ec), Io, path, ": no such audio file");
   int err = MPG123_OK;
   Handle h(mpg123_new(nullptr, &err));
-  PMBENCH_CHECK(h && err == MPG123_OK, Internal, path, ": mpg123_new failed (", mpg123_plain_strerror(err), ")");
+  PMBENCH_CHECK(h && err == MPG123_OK, Internal, path, ": mpg123_new failed (", mpg123_plain_strerror(err),
+                ")");
   mpg123_param(h.get(), MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_GAPLESS, 0.0);
   mpg123_format_none(h.get());
   const long* rates = nullptr;
@@ -75,13 +76,14 @@ MonoAudio load_audio_mono(const std::string& path, int rate) {
     const int err = mpg123_read(h.get(), reinterpret_cast<unsigned char*>(buffer.data()),
                                 buffer.size() * sizeof(float), &done);
     const std::size_t n = done / sizeof(float);
-    for (std::size_t i = 0; i + static_cast<std::size_t>(channels) <= n; i += static_cast<std::size_t>(channels)) {
+    for (std::size_t i = 0; i + static_cast<std::size_t>(channels) <= n;
+         i += static_cast<std::size_t>(channels)) {
       mono.push_back(channels == 1 ? buffer[i] : 0.5f * (buffer[i] + buffer[i + 1]));
     }
     if (err == MPG123_DONE) break;
     if (err == MPG123_NEW_FORMAT) continue;
-    PMBENCH_CHECK(err == MPG123_OK, InvalidInput, path, ": mp3 decoding failed after ", mono.size(), " samples (",
-                  mpg123_strerror(h.get()), ")");
+    PMBENCH_CHECK(err == MPG123_OK, InvalidInput, path, ": mp3 decoding failed after ", mono.size(),
+                  " samples (", mpg123_strerror(h.get()), ")");
   }
   PMBENCH_CHECK(!mono.empty(), InvalidInput, path, ": the mp3 decodes to no samples");
 
@@ -96,15 +98,16 @@ MonoAudio load_audio_mono(const std::string& path, int rate) {
   const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
   const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
   std::size_t idone = 0, odone = 0;
-  const soxr_error_t error = soxr_oneshot(static_cast<double>(in_rate), static_cast<double>(rate), 1, mono.data(),
-                                          mono.size(), &idone, out.samples.data(), out.samples.size(), &odone, &io,
-                                          &quality, nullptr);
+  const soxr_error_t error =
+      soxr_oneshot(static_cast<double>(in_rate), static_cast<double>(rate), 1, mono.data(), mono.size(),
+                   &idone, out.samples.data(), out.samples.size(), &odone, &io, &quality, nullptr);
   PMBENCH_CHECK(!error, Internal, path, ": soxr resampling failed (", error, ")");
   out.samples.resize(odone);
   return out;
 }
 
-std::vector<float> cut_audio(const MonoAudio& audio, double begin_seconds, double seconds, std::size_t* padded) {
+std::vector<float> cut_audio(const MonoAudio& audio, double begin_seconds, double seconds,
+                             std::size_t* padded) {
   PMBENCH_CHECK(seconds >= 0, InvalidInput, "cut_audio: negative length");
   const long long n = std::llround(seconds * audio.rate);
   const long long first = std::llround(begin_seconds * audio.rate);

@@ -4,8 +4,8 @@
 
 namespace pmbench::dataset {
 
-std::vector<float> clip_audio(const DatasetLayout& layout, const ClipPlan& clip, const Protocol& protocol, int rate,
-                              std::size_t* padded) {
+std::vector<float> clip_audio(const DatasetLayout& layout, const ClipPlan& clip, const Protocol& protocol,
+                              int rate, std::size_t* padded) {
   PMBENCH_CHECK(clip.source_fps > 0, InvalidInput, clip.clip_id(), ": clip without a source fps");
   const MonoAudio audio = load_audio_mono(layout.audio_path(clip.seq), rate);
   return cut_audio(audio, static_cast<double>(clip.begin) / clip.source_fps, protocol.window_seconds, padded);

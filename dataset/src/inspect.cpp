@@ -6,9 +6,8 @@
 #include <cstring>
 #include <fstream>
 #include <iomanip>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "pmbench/dataset/annotation.hpp"
 #include "pmbench/dataset/audio.hpp"
@@ -43,7 +42,8 @@ std::string inspect_hdf5(const std::string& path) {
   for (const char* group : {io::kPredGroup, io::kGtGroup}) {
     if (!file.has_group(group)) continue;
     const io::GroupShape s = file.group_shape(group);
-    out << "  /" << group << ": " << s.clips << " clips x " << s.frames << " frames (pose 48, trans 3 per hand)\n";
+    out << "  /" << group << ": " << s.clips << " clips x " << s.frames
+        << " frames (pose 48, trans 3 per hand)\n";
   }
   if (file.has_clip_ids()) {
     const std::vector<std::string> ids = file.clip_ids();
@@ -82,8 +82,8 @@ std::string inspect_annotation(const std::string& path) {
   out << "  up " << a.up << ", bv " << a.bv << ", fps " << a.fps << ", " << a.num_frames() << " frames ("
       << std::fixed << std::setprecision(2) << a.num_frames() / a.fps << " s)\n";
   out.unsetf(std::ios::fixed);
-  out << "  video frames " << a.start_frame << ".." << a.end_frame << " of " << a.frame_num << ", " << a.width << "x"
-      << a.height << ", fx " << a.fx << "\n";
+  out << "  video frames " << a.start_frame << ".." << a.end_frame << " of " << a.frame_num << ", " << a.width
+      << "x" << a.height << ", fx " << a.fx << "\n";
   out << "  adjust [" << a.adjust[0] << ", " << a.adjust[1] << ", " << a.adjust[2] << "]\n";
   for (int h = 0; h < io::kNumHands; ++h) {
     const std::size_t und = undetected_frames(a, static_cast<io::Hand>(h), 0, a.num_frames());
@@ -98,24 +98,29 @@ std::string inspect_mp3(const std::string& path) {
   std::ostringstream out;
   out << path << ": mp3 audio\n";
   out << "  " << info.rate << " Hz, " << info.channels << (info.channels == 1 ? " channel, " : " channels, ")
-      << info.frames << " samples per channel (" << std::fixed << std::setprecision(3) << info.seconds() << " s)\n";
+      << info.frames << " samples per channel (" << std::fixed << std::setprecision(3) << info.seconds()
+      << " s)\n";
   return out.str();
 }
 
 std::string inspect_midi(const std::string& path) {
   const Midi m = read_midi(path);
   std::ostringstream out;
-  out << path << ": MIDI format " << m.format << ", " << m.tracks << " tracks, division " << m.division << "\n";
-  out << "  " << m.notes.size() << " notes, " << m.sustain.size() << " sustain-pedal spans, " << m.tempo_map.size()
-      << " tempo segments, " << std::fixed << std::setprecision(3) << m.duration << " s\n";
+  out << path << ": MIDI format " << m.format << ", " << m.tracks << " tracks, division " << m.division
+      << "\n";
+  out << "  " << m.notes.size() << " notes, " << m.sustain.size() << " sustain-pedal spans, "
+      << m.tempo_map.size() << " tempo segments, " << std::fixed << std::setprecision(3) << m.duration
+      << " s\n";
   if (!m.notes.empty()) {
-    const auto [lo, hi] = std::minmax_element(m.notes.begin(), m.notes.end(),
-                                              [](const MidiNote& a, const MidiNote& b) { return a.pitch < b.pitch; });
-    out << "  pitch " << lo->pitch << ".." << hi->pitch << ", first onset " << m.notes.front().onset << " s\n";
+    const auto [lo, hi] =
+        std::minmax_element(m.notes.begin(), m.notes.end(),
+                            [](const MidiNote& a, const MidiNote& b) { return a.pitch < b.pitch; });
+    out << "  pitch " << lo->pitch << ".." << hi->pitch << ", first onset " << m.notes.front().onset
+        << " s\n";
   }
   for (const TempoChange& t : m.tempo_map) {
-    out << "  tempo " << std::setprecision(2) << 60e6 / t.us_per_quarter << " bpm from " << std::setprecision(3)
-        << t.seconds << " s\n";
+    out << "  tempo " << std::setprecision(2) << 60e6 / t.us_per_quarter << " bpm from "
+        << std::setprecision(3) << t.seconds << " s\n";
   }
   return out.str();
 }

@@ -38,7 +38,9 @@ DatasetLayout::DatasetLayout(std::string root) : root_(std::move(root)) {
   PMBENCH_CHECK(!root_.empty(), InvalidInput, "dataset root is empty");
 }
 
-std::string DatasetLayout::split_path(Split split) const { return path(std::string(split_name(split)) + ".txt"); }
+std::string DatasetLayout::split_path(Split split) const {
+  return path(std::string(split_name(split)) + ".txt");
+}
 
 std::vector<VideoEntry> DatasetLayout::read_split(Split split) const {
   const std::string file = split_path(split);
@@ -58,11 +60,11 @@ std::vector<VideoEntry> DatasetLayout::read_split(Split split) const {
     PMBENCH_CHECK(fields >> e.bv && !(fields >> extra), InvalidInput, file, ":", number,
                   ": expected '<up> <bv>', got '", line, "'");
     for (const std::string* part : {&e.up, &e.bv}) {
-      PMBENCH_CHECK(part->find('/') == std::string::npos && *part != "." && *part != "..", InvalidInput, file, ":",
-                    number, ": '", *part, "' is not a valid directory name");
+      PMBENCH_CHECK(part->find('/') == std::string::npos && *part != "." && *part != "..", InvalidInput, file,
+                    ":", number, ": '", *part, "' is not a valid directory name");
     }
-    PMBENCH_CHECK(seen.emplace(e.up, e.bv).second, InvalidInput, file, ":", number, ": duplicate entry '", e.up, " ",
-                  e.bv, "'");
+    PMBENCH_CHECK(seen.emplace(e.up, e.bv).second, InvalidInput, file, ":", number, ": duplicate entry '",
+                  e.up, " ", e.bv, "'");
     e.line = number;
     entries.push_back(std::move(e));
   }
@@ -86,7 +88,8 @@ std::vector<SequenceRef> DatasetLayout::list_sequences(const VideoEntry& video) 
     out.push_back(SequenceRef{video.up, video.bv, p.stem().string()});
   }
   PMBENCH_CHECK(!ec, Io, dir.string(), ": cannot list (", ec.message(), ")");
-  std::sort(out.begin(), out.end(), [](const SequenceRef& a, const SequenceRef& b) { return a.stem < b.stem; });
+  std::sort(out.begin(), out.end(),
+            [](const SequenceRef& a, const SequenceRef& b) { return a.stem < b.stem; });
   return out;
 }
 

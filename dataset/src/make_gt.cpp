@@ -71,7 +71,8 @@ SequenceResult plan_sequence(const DatasetLayout& layout, const Protocol& p, con
       c.end = begin + window;
       c.start_frame = a.start_frame;
       for (int h = 0; h < io::kNumHands; ++h) {
-        c.undetected[static_cast<std::size_t>(h)] = undetected_frames(a, static_cast<io::Hand>(h), begin, window);
+        c.undetected[static_cast<std::size_t>(h)] =
+            undetected_frames(a, static_cast<io::Hand>(h), begin, window);
       }
       if (p.max_undetected) {
         std::ostringstream why;
@@ -126,8 +127,10 @@ std::vector<io::ClipMotion<Scalar>> convert(std::vector<io::ClipMotion<double>>&
     std::vector<io::ClipMotion<Scalar>> out(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
       for (int h = 0; h < io::kNumHands; ++h) {
-        out[i].hands[static_cast<std::size_t>(h)].pose = in[i].hands[static_cast<std::size_t>(h)].pose.template cast<Scalar>();
-        out[i].hands[static_cast<std::size_t>(h)].trans = in[i].hands[static_cast<std::size_t>(h)].trans.template cast<Scalar>();
+        out[i].hands[static_cast<std::size_t>(h)].pose =
+            in[i].hands[static_cast<std::size_t>(h)].pose.template cast<Scalar>();
+        out[i].hands[static_cast<std::size_t>(h)].trans =
+            in[i].hands[static_cast<std::size_t>(h)].trans.template cast<Scalar>();
       }
     }
     return out;
@@ -207,7 +210,8 @@ json manifest_json(const GtPlan& plan) {
   params["require_audio"] = p.require_audio;
   params["adjust"] = p.apply_adjust;
   params["resampling"] = "linear, align_corners=false";
-  params["window_draw"] = "uniform_below(sha256(seed:up/bv/stem)[0:8] big-endian, frames - window + 1), mt19937_64";
+  params["window_draw"] =
+      "uniform_below(sha256(seed:up/bv/stem)[0:8] big-endian, frames - window + 1), mt19937_64";
   m["parameters"] = params;
   m["split"] = split_name(plan.split);
   m["seed"] = p.seed;
@@ -272,8 +276,9 @@ MakeGtResult make_gt(const MakeGtOptions& options) {
   const GtPlan& plan = result.plan;
   const Protocol& p = plan.protocol;
   PMBENCH_CHECK(!plan.clips.empty(), InvalidInput, options.data_root, ": split '", split_name(options.split),
-                "' gives no clip under protocol ", p.label(), " (", plan.videos_selected, " of ", plan.videos_in_split,
-                " videos selected, ", plan.sequences, " sequences, ", plan.skipped.size(), " skipped)");
+                "' gives no clip under protocol ", p.label(), " (", plan.videos_selected, " of ",
+                plan.videos_in_split, " videos selected, ", plan.sequences, " sequences, ",
+                plan.skipped.size(), " skipped)");
   result.manifest = manifest_text(plan);
   result.manifest_sha256 = sha256_hex(result.manifest);
   result.protocol_label = p.label();
@@ -293,7 +298,8 @@ MakeGtResult make_gt(const MakeGtOptions& options) {
       // Clips of the same sequence are adjacent: parse each source once per block.
       std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) within the block
       for (std::size_t i = 0; i < count; ++i) {
-        if (i == 0 || plan.clips[first + i].source != plan.clips[first + i - 1].source) groups.push_back({i, i});
+        if (i == 0 || plan.clips[first + i].source != plan.clips[first + i - 1].source)
+          groups.push_back({i, i});
         groups.back().second = i + 1;
       }
       std::vector<io::ClipMotion<double>> block(count);
@@ -335,7 +341,8 @@ std::string summary_text(const MakeGtResult& result) {
   out << "protocol " << result.protocol_label << ", split " << split_name(plan.split) << "\n";
   out << "videos: " << plan.videos_selected << " selected of " << plan.videos_in_split << " in the split\n";
   out << "sequences: " << plan.sequences << ", clips written: " << plan.clips.size() << " of "
-      << plan.protocol.window_frames() << " frames, with undetected frames: " << plan.clips_with_undetected() << "\n";
+      << plan.protocol.window_frames() << " frames, with undetected frames: " << plan.clips_with_undetected()
+      << "\n";
   out << "skipped: " << plan.skipped.size() << "\n";
   for (const SkipEntry& s : plan.skipped) out << "  " << s.source << ": " << s.reason << "\n";
   out << "manifest_sha256: " << result.manifest_sha256 << "\n";
@@ -351,8 +358,8 @@ std::optional<std::string> read_manifest(const std::string& h5_path) {
     if (file >= 0) {
       if (H5Lexists(file, kManifestDataset, H5P_DEFAULT) <= 0) {
         ok = true;
-      } else if ((dset = H5Dopen2(file, kManifestDataset, H5P_DEFAULT)) >= 0 && (type = H5Dget_type(dset)) >= 0 &&
-                 H5Tget_class(type) == H5T_STRING) {
+      } else if ((dset = H5Dopen2(file, kManifestDataset, H5P_DEFAULT)) >= 0 &&
+                 (type = H5Dget_type(dset)) >= 0 && H5Tget_class(type) == H5T_STRING) {
         if (H5Tis_variable_str(type) > 0) {
           char* s = nullptr;
           hid_t mem = H5Tcopy(H5T_C_S1);

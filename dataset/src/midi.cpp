@@ -46,8 +46,8 @@ class Reader {
       v = (v << 7) | (c & 0x7f);
       if (!(c & 0x80)) return v;
     }
-    PMBENCH_FAIL(InvalidInput, name_, ": variable-length quantity longer than 4 bytes (", what, " at byte ", pos_,
-                 ")");
+    PMBENCH_FAIL(InvalidInput, name_, ": variable-length quantity longer than 4 bytes (", what, " at byte ",
+                 pos_, ")");
   }
   std::string bytes(std::size_t n, const char* what) {
     need(n, what);
@@ -130,9 +130,10 @@ Midi parse_midi(const std::string& data, const std::string& name) {
         const std::string payload = r.bytes(n, "meta data");
         if (type == 0x51) {
           PMBENCH_CHECK(n == 3, InvalidInput, name, ": track ", track, ": tempo event of ", n, " bytes");
-          const std::uint32_t us = (static_cast<std::uint32_t>(static_cast<unsigned char>(payload[0])) << 16) |
-                                   (static_cast<std::uint32_t>(static_cast<unsigned char>(payload[1])) << 8) |
-                                   static_cast<unsigned char>(payload[2]);
+          const std::uint32_t us =
+              (static_cast<std::uint32_t>(static_cast<unsigned char>(payload[0])) << 16) |
+              (static_cast<std::uint32_t>(static_cast<unsigned char>(payload[1])) << 8) |
+              static_cast<unsigned char>(payload[2]);
           PMBENCH_CHECK(us > 0, InvalidInput, name, ": track ", track, ": tempo of 0 us per quarter note");
           events.push_back({tick, track, seq++, Kind::Tempo, 0, 0, 0, us});
         } else if (type == 0x2f) {
@@ -149,18 +150,19 @@ Midi parse_midi(const std::string& data, const std::string& name) {
         status = byte;
         d1 = r.u8("event data");
       } else {
-        PMBENCH_CHECK(status != 0, InvalidInput, name, ": track ", track, ": data byte without a status at byte ",
-                      r.pos() - 1);
+        PMBENCH_CHECK(status != 0, InvalidInput, name, ": track ", track,
+                      ": data byte without a status at byte ", r.pos() - 1);
         d1 = byte;
       }
       const unsigned type = status & 0xf0;
       const int channel = static_cast<int>(status & 0x0f);
       if (type == 0xc0 || type == 0xd0) continue;  // one data byte
       const unsigned d2 = r.u8("event data");
-      PMBENCH_CHECK(d1 < 128 && d2 < 128, InvalidInput, name, ": track ", track, ": data byte above 127 at byte ",
-                    r.pos() - 1);
+      PMBENCH_CHECK(d1 < 128 && d2 < 128, InvalidInput, name, ": track ", track,
+                    ": data byte above 127 at byte ", r.pos() - 1);
       if (type == 0x90 && d2 > 0) {
-        events.push_back({tick, track, seq++, Kind::NoteOn, channel, static_cast<int>(d1), static_cast<int>(d2), 0});
+        events.push_back(
+            {tick, track, seq++, Kind::NoteOn, channel, static_cast<int>(d1), static_cast<int>(d2), 0});
       } else if (type == 0x80 || type == 0x90) {
         events.push_back({tick, track, seq++, Kind::NoteOff, channel, static_cast<int>(d1), 0, 0});
       } else if (type == 0xb0 && d1 == 64) {
@@ -182,7 +184,8 @@ Midi parse_midi(const std::string& data, const std::string& name) {
   for (const RawEvent& e : events) {
     if (e.kind != Kind::Tempo) continue;
     TempoChange& last = m.tempo_map.back();
-    const double at = last.seconds + static_cast<double>(e.tick - last.tick) * last.us_per_quarter * 1e-6 / m.division;
+    const double at =
+        last.seconds + static_cast<double>(e.tick - last.tick) * last.us_per_quarter * 1e-6 / m.division;
     if (e.tick == last.tick) {
       last.us_per_quarter = e.tempo;
     } else {
@@ -198,7 +201,7 @@ Midi parse_midi(const std::string& data, const std::string& name) {
   };
 
   std::map<std::pair<int, int>, std::deque<MidiNote>> open;  // (channel, pitch) -> onsets, oldest first
-  std::map<int, double> pedal_down;                           // channel -> onset
+  std::map<int, double> pedal_down;                          // channel -> onset
   for (const RawEvent& e : events) {
     const double t = seconds(e.tick);
     m.duration = std::max(m.duration, t);
@@ -231,14 +234,16 @@ Midi parse_midi(const std::string& data, const std::string& name) {
   std::sort(m.notes.begin(), m.notes.end(), [](const MidiNote& a, const MidiNote& b) {
     return std::tie(a.onset, a.pitch, a.channel) < std::tie(b.onset, b.pitch, b.channel);
   });
-  std::sort(m.sustain.begin(), m.sustain.end(),
-            [](const PedalSpan& a, const PedalSpan& b) { return std::tie(a.onset, a.channel) < std::tie(b.onset, b.channel); });
+  std::sort(m.sustain.begin(), m.sustain.end(), [](const PedalSpan& a, const PedalSpan& b) {
+    return std::tie(a.onset, a.channel) < std::tie(b.onset, b.channel);
+  });
   return m;
 }
 
 Midi read_midi(const std::string& path) { return parse_midi(read_file_bytes(path), path); }
 
-PianoRoll piano_roll(const Midi& midi, double start_seconds, std::size_t frames, double fps, bool extend_by_pedal) {
+PianoRoll piano_roll(const Midi& midi, double start_seconds, std::size_t frames, double fps,
+                     bool extend_by_pedal) {
   PMBENCH_CHECK(fps > 0, InvalidInput, "piano_roll: fps must be positive");
   PianoRoll roll;
   roll.fps = fps;
@@ -247,7 +252,9 @@ PianoRoll piano_roll(const Midi& midi, double start_seconds, std::size_t frames,
   roll.onset = MatrixRM<float>::Zero(rows, kPianoKeys);
   roll.velocity = MatrixRM<float>::Zero(rows, kPianoKeys);
   roll.pedal.assign(frames, 0.0f);
-  auto frame_of = [&](double t) { return static_cast<long long>(std::floor((t - start_seconds) * fps + 0.5)); };
+  auto frame_of = [&](double t) {
+    return static_cast<long long>(std::floor((t - start_seconds) * fps + 0.5));
+  };
   const long long n = static_cast<long long>(frames);
 
   for (const PedalSpan& p : midi.sustain) {

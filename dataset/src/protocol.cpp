@@ -22,8 +22,8 @@ WindowMode parse_window_mode(const std::string& name) {
 
 std::size_t Protocol::source_window_frames(double source_fps) const {
   const double frames = window_seconds * source_fps;
-  PMBENCH_CHECK(std::isfinite(frames) && frames >= 1 && frames == std::floor(frames), InvalidInput,
-                "a ", window_seconds, " s window at ", source_fps, " fps is not a whole number of frames");
+  PMBENCH_CHECK(std::isfinite(frames) && frames >= 1 && frames == std::floor(frames), InvalidInput, "a ",
+                window_seconds, " s window at ", source_fps, " fps is not a whole number of frames");
   return static_cast<std::size_t>(frames);
 }
 
@@ -51,7 +51,10 @@ std::string Protocol::label() const {
   if (windows != base.windows) out << "+windows=" << window_mode_name(windows);
   if (max_undetected != base.max_undetected) {
     out << "+max_undetected=";
-    if (max_undetected) out << *max_undetected; else out << "keep";
+    if (max_undetected)
+      out << *max_undetected;
+    else
+      out << "keep";
   }
   if (require_audio != base.require_audio) out << "+require_audio=" << (require_audio ? "yes" : "no");
   if (apply_adjust != base.apply_adjust) out << "+adjust=" << (apply_adjust ? "yes" : "no");

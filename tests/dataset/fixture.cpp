@@ -47,7 +47,8 @@ const nlohmann::json& fixture_truth() {
 }
 
 std::string scratch_dir(const std::string& name) {
-  const fs::path dir = fs::path(PMBENCH_DATASET_WORK_DIR) / "scratch" / (name + "." + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(PMBENCH_DATASET_WORK_DIR) / "scratch" / (name + "." + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();

@@ -1,9 +1,8 @@
 // The generated fixture dataset (scripts/make_fixture_dataset.cpp), created once per build tree.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace pmbench::dataset::testing {
 
@@ -19,8 +18,8 @@ nlohmann::json raw_annotation(const std::string& relpath);
 
 }  // namespace pmbench::dataset::testing
 
-#define PMBENCH_REQUIRE_FIXTURE()                                                            \
-  do {                                                                                       \
-    if (::pmbench::dataset::testing::fixture_root().empty())                                 \
-      GTEST_SKIP() << "fixture generator not built (libmp3lame missing)";                    \
+#define PMBENCH_REQUIRE_FIXTURE()                                         \
+  do {                                                                    \
+    if (::pmbench::dataset::testing::fixture_root().empty())              \
+      GTEST_SKIP() << "fixture generator not built (libmp3lame missing)"; \
   } while (0)

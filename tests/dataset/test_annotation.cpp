@@ -37,8 +37,8 @@ std::string doc(const std::string& right, const std::string& left, const std::st
 }
 
 TEST(Annotation, ParsesHeaderAndFramesFromTheListLength) {
-  const Annotation a = parse_annotation(doc("[" + frame(62) + ", " + frame(62) + "]", "[" + frame(62) + ", " +
-                                            frame(62, "0") + "]"), "x.json");
+  const Annotation a = parse_annotation(
+      doc("[" + frame(62) + ", " + frame(62) + "]", "[" + frame(62) + ", " + frame(62, "0") + "]"), "x.json");
   EXPECT_EQ(a.up, "1");
   EXPECT_EQ(a.bv, "BVx");
   EXPECT_EQ(a.frame_num, 10);  // the whole video: not the sequence length
@@ -55,11 +55,11 @@ TEST(Annotation, HandMotionDropsBetasAndAddsAdjustToTyTz) {
   const io::HandMotion<double> m = hand_motion(a, io::Hand::Right, 0, 1);
   ASSERT_EQ(m.pose.cols(), 48);
   ASSERT_EQ(m.trans.cols(), 3);
-  EXPECT_DOUBLE_EQ(m.trans(0, 0), 0.5);          // tx untouched (adjust[0] is not used)
-  EXPECT_DOUBLE_EQ(m.trans(0, 1), 1.0 + 0.25);   // ty + adjust[1]
-  EXPECT_DOUBLE_EQ(m.trans(0, 2), 1.5 - 1.0);    // tz + adjust[2]
-  EXPECT_DOUBLE_EQ(m.pose(0, 0), 2.0);           // column 4
-  EXPECT_DOUBLE_EQ(m.pose(0, 47), 51 * 0.5);     // column 51; betas (52..61) dropped
+  EXPECT_DOUBLE_EQ(m.trans(0, 0), 0.5);         // tx untouched (adjust[0] is not used)
+  EXPECT_DOUBLE_EQ(m.trans(0, 1), 1.0 + 0.25);  // ty + adjust[1]
+  EXPECT_DOUBLE_EQ(m.trans(0, 2), 1.5 - 1.0);   // tz + adjust[2]
+  EXPECT_DOUBLE_EQ(m.pose(0, 0), 2.0);          // column 4
+  EXPECT_DOUBLE_EQ(m.pose(0, 47), 51 * 0.5);    // column 51; betas (52..61) dropped
   const io::HandMotion<double> raw = hand_motion(a, io::Hand::Right, 0, 1, /*apply_adjust=*/false);
   EXPECT_DOUBLE_EQ(raw.trans(0, 1), 1.0);
 }
@@ -68,14 +68,17 @@ TEST(Annotation, ErrorsNameTheFileAndTheProblem) {
   EXPECT_NE(error_of("{\"up\": ").find("x.json: malformed JSON at byte"), std::string::npos);
   EXPECT_NE(error_of("[1, 2]").find("x.json: the annotation is not a JSON object"), std::string::npos);
   EXPECT_NE(error_of(R"({"up": "1"})").find("x.json: missing key 'bv'"), std::string::npos);
-  EXPECT_NE(error_of(doc("[" + frame(61) + "]", "[" + frame(62) + "]")).find("right[0] is not a list of 62 numbers"),
+  EXPECT_NE(error_of(doc("[" + frame(61) + "]", "[" + frame(62) + "]"))
+                .find("right[0] is not a list of 62 numbers"),
             std::string::npos);
   EXPECT_NE(error_of(doc("[" + frame(62) + "]", "[" + frame(62) + ", " + frame(62) + "]"))
                 .find("'right' has 1 frames but 'left' has 2"),
             std::string::npos);
-  EXPECT_NE(error_of(doc("[" + frame(62, "\"a\"") + "]", "[" + frame(62) + "]")).find("right[0][0] is not a number"),
+  EXPECT_NE(error_of(doc("[" + frame(62, "\"a\"") + "]", "[" + frame(62) + "]"))
+                .find("right[0][0] is not a number"),
             std::string::npos);
-  const std::string bad_fps = R"({"up": "1", "bv": "b", "frame_num": 1, "fps": 0, "fx": 1, "height": 1, "width": 1,
+  const std::string bad_fps =
+      R"({"up": "1", "bv": "b", "frame_num": 1, "fps": 0, "fx": 1, "height": 1, "width": 1,
       "adjust": [0,0,0], "start_frame": 0, "end_frame": 0, "right": [], "left": []})";
   EXPECT_NE(error_of(bad_fps).find("fps must be positive"), std::string::npos);
   try {
@@ -93,9 +96,11 @@ TEST(Annotation, JsonScannerDetails) {
   std::string values = "[1";
   for (int i = 1; i < 62; ++i) values += i == 1 ? ", NaN" : i == 2 ? ", -1.5e-3" : ", 0";
   values += "]";
-  const std::string text = R"({"extra": {"a": [1, {"b": null}], "c": true}, "up": 1467634, "bv": "BV\u00e9\"x",
+  const std::string text =
+      R"({"extra": {"a": [1, {"b": null}], "c": true}, "up": 1467634, "bv": "BV\u00e9\"x",
       "frame_num": 10, "fps": 24.0, "fx": -0, "height": 4, "width": 8, "adjust": [0, 1E2, -2],
-      "start_frame": 0, "end_frame": 0, "right": [)" + values + R"(], "left": [)" + values + "]}\n";
+      "start_frame": 0, "end_frame": 0, "right": [)" +
+      values + R"(], "left": [)" + values + "]}\n";
   const Annotation a = parse_annotation(text, "x.json");
   EXPECT_EQ(a.up, "1467634");
   EXPECT_EQ(a.bv, "BV\xc3\xa9\"x");
@@ -109,14 +114,17 @@ TEST(Annotation, JsonScannerDetails) {
             std::string::npos);
   EXPECT_NE(error_of(R"({"up": "a\qb"})").find("expected a valid escape"), std::string::npos);
   EXPECT_NE(error_of(R"({"up" "1"})").find("expected ':'"), std::string::npos);
-  EXPECT_NE(error_of("").find("x.json: malformed JSON at byte 0 (expected a JSON object)"), std::string::npos);
+  EXPECT_NE(error_of("").find("x.json: malformed JSON at byte 0 (expected a JSON object)"),
+            std::string::npos);
   EXPECT_NE(error_of(doc("[" + frame(62) + "]", "{}")).find("key 'left' is not a list of frames (object)"),
             std::string::npos);
-  EXPECT_NE(error_of(doc("[" + frame(62) + "]", "[" + frame(63) + "]")).find("left[0] is not a list of 62 numbers"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(doc("[" + frame(62) + "]", "[" + frame(63) + "]")).find("left[0] is not a list of 62 numbers"),
+      std::string::npos);
   EXPECT_NE(error_of(R"({"up": "1", "bv": "b", "frame_num": 1.5})").find("key 'frame_num' is not an integer"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"up": "1", "bv": "b", "frame_num": 1, "fps": "30"})").find("key 'fps' is not a number (string)"),
+  EXPECT_NE(error_of(R"({"up": "1", "bv": "b", "frame_num": 1, "fps": "30"})")
+                .find("key 'fps' is not a number (string)"),
             std::string::npos);
 }
 
@@ -153,8 +161,8 @@ TEST(Resample, PropertiesIdentityConstantsAndBounds) {
     EXPECT_LE(up.col(c).maxCoeff(), in.col(c).maxCoeff() + 1e-12);
     EXPECT_GE(up.col(c).minCoeff(), in.col(c).minCoeff() - 1e-12);
   }
-  EXPECT_EQ(up.row(0), in.row(0));          // x = max(0, 0.5 * 0.8 - 0.5) = 0
-  EXPECT_EQ(up.row(239), in.row(191));      // clamped at the last row
+  EXPECT_EQ(up.row(0), in.row(0));      // x = max(0, 0.5 * 0.8 - 0.5) = 0
+  EXPECT_EQ(up.row(239), in.row(191));  // clamped at the last row
   const MatrixRM<double> constant = MatrixRM<double>::Constant(480, 3, 2.5);
   EXPECT_TRUE(resample_linear(constant, 240).isApproxToConstant(2.5, 1e-15));
 }
@@ -170,12 +178,14 @@ TEST(AnnotationFixture, ReaderAgreesWithRawJson) {
   const io::HandMotion<double> left = hand_motion(a, io::Hand::Left, 0, a.num_frames());
   for (std::size_t t = 0; t < a.num_frames(); t += 37) {
     const auto& f = raw["left"][t];
-    EXPECT_EQ(left.trans(static_cast<Eigen::Index>(t), 1), f[2].get<double>() + raw["adjust"][1].get<double>());
-    EXPECT_EQ(left.trans(static_cast<Eigen::Index>(t), 2), f[3].get<double>() + raw["adjust"][2].get<double>());
+    EXPECT_EQ(left.trans(static_cast<Eigen::Index>(t), 1),
+              f[2].get<double>() + raw["adjust"][1].get<double>());
+    EXPECT_EQ(left.trans(static_cast<Eigen::Index>(t), 2),
+              f[3].get<double>() + raw["adjust"][2].get<double>());
     EXPECT_EQ(left.pose(static_cast<Eigen::Index>(t), 7), f[11].get<double>());
   }
-  EXPECT_EQ(undetected_frames(a, io::Hand::Left, 0, a.num_frames()), 60u);   // frames 40..99
-  EXPECT_EQ(undetected_frames(a, io::Hand::Right, 0, a.num_frames()), 5u);   // frames 10..14
+  EXPECT_EQ(undetected_frames(a, io::Hand::Left, 0, a.num_frames()), 60u);  // frames 40..99
+  EXPECT_EQ(undetected_frames(a, io::Hand::Right, 0, a.num_frames()), 5u);  // frames 10..14
   EXPECT_EQ(undetected_frames(a, io::Hand::Left, 0, 40), 0u);
 }
 

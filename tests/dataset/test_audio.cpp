@@ -44,7 +44,8 @@ TEST(Audio, MissingAndBrokenFilesGiveClearErrors) {
 
 TEST(Audio, FixtureDurationsMatchTheAnnotations) {
   PMBENCH_REQUIRE_FIXTURE();
-  const std::string path = fixture_root() + "/audio/1467634/BV1fixA30/BV1fixA30_seq_0000.mp3";  // 300 frames, 10 s
+  const std::string path =
+      fixture_root() + "/audio/1467634/BV1fixA30/BV1fixA30_seq_0000.mp3";  // 300 frames, 10 s
   const AudioInfo info = probe_audio(path);
   EXPECT_EQ(info.rate, 44100);
   EXPECT_EQ(info.channels, 2);

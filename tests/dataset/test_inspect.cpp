@@ -19,7 +19,8 @@ void expect_contains(const std::string& text, const std::string& part) {
 
 TEST(Inspect, SourceFiles) {
   PMBENCH_REQUIRE_FIXTURE();
-  const std::string ann = inspect_file(fixture_root() + "/annotation/1467634/BV1fixA24/BV1fixA24_seq_0000.json");
+  const std::string ann =
+      inspect_file(fixture_root() + "/annotation/1467634/BV1fixA24/BV1fixA24_seq_0000.json");
   expect_contains(ann, "PianoMotion10M annotation");
   expect_contains(ann, "up 1467634, bv BV1fixA24, fps 24, 240 frames (10.00 s)");
   expect_contains(ann, "video frames 24..263");

@@ -52,8 +52,9 @@ TEST(MakeGt, MalformedAnnotationFailsNamingTheFile) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-    EXPECT_NE(std::string(e.what()).find("annotation/66685747/BV1fixB30/BV1fixB30_seq_0002.json: malformed JSON"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("annotation/66685747/BV1fixB30/BV1fixB30_seq_0002.json: malformed JSON"),
+        std::string::npos)
         << e.what();
   }
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -70,11 +71,10 @@ TEST(MakeGt, SelectsSkipsAndListsTheOddCases) {
   EXPECT_EQ(plan.sequences, 8u);
   std::vector<std::string> ids;
   for (const ClipPlan& c : plan.clips) ids.push_back(c.seq.id());
-  EXPECT_EQ(ids, (std::vector<std::string>{"1467634/BV1fixA24/BV1fixA24_seq_0000",
-                                           "1467634/BV1fixA30/BV1fixA30_seq_0000",
-                                           "1467634/BV1fixA30/BV1fixA30_seq_0001",
-                                           "1467634/BV1fixA60/BV1fixA60_seq_0000",
-                                           "66685747/BV1fixB30/BV1fixB30_seq_0000"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "1467634/BV1fixA24/BV1fixA24_seq_0000", "1467634/BV1fixA30/BV1fixA30_seq_0000",
+                     "1467634/BV1fixA30/BV1fixA30_seq_0001", "1467634/BV1fixA60/BV1fixA60_seq_0000",
+                     "66685747/BV1fixB30/BV1fixB30_seq_0000"}));
   ASSERT_EQ(plan.skipped.size(), 3u);
   const SkipEntry* shorter = find_skip(plan, "BV1fixA30_seq_0002");
   ASSERT_TRUE(shorter);
@@ -84,8 +84,7 @@ TEST(MakeGt, SelectsSkipsAndListsTheOddCases) {
   EXPECT_EQ(no_audio->reason, "audio file missing: audio/66685747/BV1fixB30/BV1fixB30_seq_0001.mp3");
   const SkipEntry* bad = find_skip(plan, "BV1fixB30_seq_0002");
   ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->reason.find("invalid: malformed JSON at byte"), 0u)
-      << bad->reason;
+  EXPECT_EQ(bad->reason.find("invalid: malformed JSON at byte"), 0u) << bad->reason;
 
   // Undetected frames are kept (official) and counted: left 40..99 lies inside every possible
   // window of the 270-frame sequence (begin <= 30); right 10..14 only partly.
@@ -201,7 +200,8 @@ TEST(MakeGt, OtherFrameRatesAreResampledLinearly) {
         ASSERT_NEAR(m.trans(row, 1), interpolated(frames, c.begin, in_len, t, 2, ay), 1e-6) << c.clip_id();
         ASSERT_NEAR(m.pose(row, 5), interpolated(frames, c.begin, in_len, t, 9, 0), 1e-6) << c.clip_id();
         if (c.source_fps == 60) {  // halving: output t is the mean of source frames 2t and 2t+1
-          const double mean = 0.5 * (frames[c.begin + 2 * t][20].get<double>() + frames[c.begin + 2 * t + 1][20].get<double>());
+          const double mean = 0.5 * (frames[c.begin + 2 * t][20].get<double>() +
+                                     frames[c.begin + 2 * t + 1][20].get<double>());
           ASSERT_NEAR(m.pose(row, 16), mean, 1e-6);
         }
       }
@@ -234,8 +234,10 @@ TEST(MakeGt, ManifestAndDataAreIdenticalAcrossRunsAndThreadCounts) {
       ASSERT_EQ(data.size(), first_data.size());
       for (std::size_t i = 0; i < data.size(); ++i) {
         for (int h = 0; h < 2; ++h) {
-          EXPECT_EQ(data[i].hands[static_cast<std::size_t>(h)].pose, first_data[i].hands[static_cast<std::size_t>(h)].pose);
-          EXPECT_EQ(data[i].hands[static_cast<std::size_t>(h)].trans, first_data[i].hands[static_cast<std::size_t>(h)].trans);
+          EXPECT_EQ(data[i].hands[static_cast<std::size_t>(h)].pose,
+                    first_data[i].hands[static_cast<std::size_t>(h)].pose);
+          EXPECT_EQ(data[i].hands[static_cast<std::size_t>(h)].trans,
+                    first_data[i].hands[static_cast<std::size_t>(h)].trans);
         }
       }
     }
@@ -253,7 +255,8 @@ TEST(MakeGt, SeedChangesWindowsAndLabel) {
   EXPECT_EQ(b.protocol_label, "pm10m-v1+seed=99");
   EXPECT_NE(a.manifest_sha256, b.manifest_sha256);
   int moved = 0;
-  for (std::size_t i = 0; i < a.plan.clips.size(); ++i) moved += a.plan.clips[i].begin != b.plan.clips[i].begin;
+  for (std::size_t i = 0; i < a.plan.clips.size(); ++i)
+    moved += a.plan.clips[i].begin != b.plan.clips[i].begin;
   EXPECT_GE(moved, 3);  // 5 windows with 1..301 choices each: a few must move
 }
 
@@ -316,8 +319,9 @@ TEST(MakeGt, Float64AndNoClipErrors) {
     make_gt(o);
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("split 'valid' gives no clip under protocol pm10m-v1+uploaders=nobody"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("split 'valid' gives no clip under protocol pm10m-v1+uploaders=nobody"),
+        std::string::npos)
         << e.what();
   }
   EXPECT_FALSE(std::filesystem::exists(o.out));

@@ -86,8 +86,10 @@ TEST(Midi, MalformedFilesGiveClearErrors) {
   const std::string good = tiny_midi();
   EXPECT_NE(midi_error(good.substr(0, 30)).find("t.mid: truncated MIDI file"), std::string::npos);
   std::string no_status = good;
-  no_status[22 + 7 + 5 + 1] = 0x30;  // first note-on status byte replaced by a data byte (no running status yet)
-  EXPECT_NE(midi_error(no_status).find("data byte without a status"), std::string::npos) << midi_error(no_status);
+  no_status[22 + 7 + 5 + 1] =
+      0x30;  // first note-on status byte replaced by a data byte (no running status yet)
+  EXPECT_NE(midi_error(no_status).find("data byte without a status"), std::string::npos)
+      << midi_error(no_status);
   std::string zero_division = good;
   zero_division[12] = 0;
   zero_division[13] = 0;
@@ -118,7 +120,10 @@ TEST(Midi, FixtureNotesTempoMapAndPedal) {
 
 TEST(PianoRollTest, OnsetsLandOnTheNearestFrame) {
   Midi m;
-  m.notes = {{60, 127, 0, 0.0, 0.02}, {61, 64, 0, 0.0166, 0.6}, {62, 10, 0, 0.0167, 0.1}, {108, 1, 0, 1.0, 1.2},
+  m.notes = {{60, 127, 0, 0.0, 0.02},
+             {61, 64, 0, 0.0166, 0.6},
+             {62, 10, 0, 0.0167, 0.1},
+             {108, 1, 0, 1.0, 1.2},
              {20, 50, 0, 0.5, 0.6}};  // pitch 20 is below the piano: ignored
   const PianoRoll r = piano_roll(m, 0.0, 31);
   EXPECT_EQ(r.onset(0, 60 - kLowestKey), 1.0f);
@@ -142,15 +147,15 @@ TEST(PianoRollTest, PedalRollAndExtension) {
   m.sustain = {{0, 0.05, 1.0}};
   const PianoRoll plain = piano_roll(m, 0.0, 40);
   EXPECT_EQ(plain.pedal[1], 0.0f);
-  EXPECT_EQ(plain.pedal[2], 1.0f);   // 0.05 s * 30 = 1.5 -> frame 2 (half up)
+  EXPECT_EQ(plain.pedal[2], 1.0f);  // 0.05 s * 30 = 1.5 -> frame 2 (half up)
   EXPECT_EQ(plain.pedal[29], 1.0f);
   EXPECT_EQ(plain.pedal[30], 0.0f);
   EXPECT_EQ(plain.velocity(5, 60 - kLowestKey), 0.0f);
   const PianoRoll held = piano_roll(m, 0.0, 40, 30, /*extend_by_pedal=*/true);
   EXPECT_EQ(held.velocity(5, 60 - kLowestKey), 100 / 127.0f);  // released under the pedal: held
   EXPECT_EQ(held.velocity(14, 60 - kLowestKey), 100 / 127.0f);
-  EXPECT_EQ(held.onset(15, 60 - kLowestKey), 1.0f);            // cut at the next onset of the pitch
-  EXPECT_EQ(held.velocity(29, 60 - kLowestKey), 100 / 127.0f); // second note held to the pedal release
+  EXPECT_EQ(held.onset(15, 60 - kLowestKey), 1.0f);             // cut at the next onset of the pitch
+  EXPECT_EQ(held.velocity(29, 60 - kLowestKey), 100 / 127.0f);  // second note held to the pedal release
   EXPECT_EQ(held.velocity(30, 60 - kLowestKey), 0.0f);
 }
 

@@ -44,7 +44,8 @@ TEST(WindowDraw, PinnedValues) {
   EXPECT_EQ(uniform_below(5489, 1000), 14514284786278117030ULL % 1000);
   EXPECT_EQ(uniform_below(5489, 1), 0u);
   // Python: int(hashlib.sha256(b"2014:1467634/BV1fixA30/BV1fixA30_seq_0000").hexdigest()[:16], 16)
-  EXPECT_EQ(sequence_seed(2014, SequenceRef{"1467634", "BV1fixA30", "BV1fixA30_seq_0000"}), 11439709198256222825ULL);
+  EXPECT_EQ(sequence_seed(2014, SequenceRef{"1467634", "BV1fixA30", "BV1fixA30_seq_0000"}),
+            11439709198256222825ULL);
   EXPECT_EQ(sequence_seed(7, SequenceRef{"a", "b", "c"}), 17330473773768960126ULL);
 }
 
@@ -75,7 +76,8 @@ TEST(WindowDraw, WindowStartsPerMode) {
   // Different sequences and seeds give different starts (spot check over many sequences).
   Protocol q;
   std::set<std::size_t> starts;
-  for (int i = 0; i < 50; ++i) starts.insert(window_starts(q, {"u", "v", "s" + std::to_string(i)}, 900, 240)[0]);
+  for (int i = 0; i < 50; ++i)
+    starts.insert(window_starts(q, {"u", "v", "s" + std::to_string(i)}, 900, 240)[0]);
   EXPECT_GT(starts.size(), 40u);
 }
 
@@ -97,8 +99,9 @@ TEST(ProtocolTest, DefaultsLabelsAndNames) {
   q.max_undetected = 12;
   EXPECT_EQ(q.label(), "pm10m-v1+uploaders=all+seed=7+windows=all-non-overlapping+max_undetected=12");
   EXPECT_TRUE(uploader_selected(q, "2084102325"));
-  EXPECT_NE(message_of([] { protocol_by_name("pm10m-v0"); }).find("unknown protocol 'pm10m-v0' (known: pm10m-v1)"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of([] { protocol_by_name("pm10m-v0"); }).find("unknown protocol 'pm10m-v0' (known: pm10m-v1)"),
+      std::string::npos);
   EXPECT_EQ(parse_window_mode("all-non-overlapping"), WindowMode::AllNonOverlapping);
   EXPECT_THROW(parse_window_mode("some"), Error);
 }
@@ -113,7 +116,8 @@ TEST(Layout, SplitFilesAreSortedAndChecked) {
   EXPECT_EQ(v[0].line, 4u);
   EXPECT_EQ(v[1].up + " " + v[1].bv, "1 BVz");
   EXPECT_EQ(v[2].up + " " + v[2].bv, "9 BVb");
-  EXPECT_EQ(layout.annotation_path({"1", "BVa", "BVa_seq_0000"}), root + "/annotation/1/BVa/BVa_seq_0000.json");
+  EXPECT_EQ(layout.annotation_path({"1", "BVa", "BVa_seq_0000"}),
+            root + "/annotation/1/BVa/BVa_seq_0000.json");
   EXPECT_EQ(DatasetLayout::audio_relpath({"1", "BVa", "BVa_seq_0000"}), "audio/1/BVa/BVa_seq_0000.mp3");
   EXPECT_EQ(DatasetLayout::midi_relpath("1", "BVa"), "midi/1/BVa.mid");
 
@@ -124,8 +128,9 @@ TEST(Layout, SplitFilesAreSortedAndChecked) {
   EXPECT_NE(message_of([&] { layout.read_split(Split::Train); }).find("train.txt:1: expected '<up> <bv>'"),
             std::string::npos);
   std::filesystem::remove(root + "/train.txt");
-  EXPECT_NE(message_of([&] { layout.read_split(Split::Train); }).find("train.txt: cannot open the split file"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of([&] { layout.read_split(Split::Train); }).find("train.txt: cannot open the split file"),
+      std::string::npos);
   EXPECT_NE(message_of([&] { layout.list_sequences(v[0]); }).find("no such annotation directory"),
             std::string::npos);
   EXPECT_EQ(parse_split("valid"), Split::Valid);

@@ -22,17 +22,17 @@ inline constexpr int kTransDims = 3;
 
 /// One annotation file, parsed and checked.
 struct Annotation {
-  std::string path;  ///< where it was read from (for messages)
-  std::string up;    ///< uploader id
-  std::string bv;    ///< video id
-  long long frame_num = 0;    ///< frames of the whole video (not of this sequence)
-  double fps = 0;             ///< frame rate of the sequence
-  double fx = 0;              ///< focal length
-  long long height = 0;       ///< video height in pixels
-  long long width = 0;        ///< video width in pixels
+  std::string path;                ///< where it was read from (for messages)
+  std::string up;                  ///< uploader id
+  std::string bv;                  ///< video id
+  long long frame_num = 0;         ///< frames of the whole video (not of this sequence)
+  double fps = 0;                  ///< frame rate of the sequence
+  double fx = 0;                   ///< focal length
+  long long height = 0;            ///< video height in pixels
+  long long width = 0;             ///< video width in pixels
   std::array<double, 3> adjust{};  ///< adjust[1:3] is added to (ty, tz) by the official loader
-  long long start_frame = 0;  ///< first video frame of this sequence
-  long long end_frame = 0;    ///< last video frame of this sequence (as annotated)
+  long long start_frame = 0;       ///< first video frame of this sequence
+  long long end_frame = 0;         ///< last video frame of this sequence (as annotated)
   /// Raw frames [T, 62] per hand, indexed by io::Hand (right = 0, left = 1).
   std::array<MatrixRM<double>, io::kNumHands> frames;
 

@@ -13,9 +13,9 @@ namespace pmbench::dataset {
 inline constexpr int kModelSampleRate = 16000;  ///< what the official loader feeds the models
 
 struct AudioInfo {
-  long rate = 0;               ///< sample rate of the file
+  long rate = 0;  ///< sample rate of the file
   int channels = 0;
-  std::int64_t frames = 0;     ///< samples per channel (after gapless trimming when the file says how)
+  std::int64_t frames = 0;  ///< samples per channel (after gapless trimming when the file says how)
   double seconds() const { return rate > 0 ? static_cast<double>(frames) / static_cast<double>(rate) : 0.0; }
 };
 

@@ -18,8 +18,8 @@ Split parse_split(const std::string& name);
 
 /// One line of a split file.
 struct VideoEntry {
-  std::string up;  ///< uploader id
-  std::string bv;  ///< video id
+  std::string up;        ///< uploader id
+  std::string bv;        ///< video id
   std::size_t line = 0;  ///< 1-based line in the split file (for messages)
 };
 
@@ -54,7 +54,9 @@ class DatasetLayout {
   std::string path(const std::string& relpath) const;
   std::string annotation_path(const SequenceRef& s) const { return path(annotation_relpath(s)); }
   std::string audio_path(const SequenceRef& s) const { return path(audio_relpath(s)); }
-  std::string midi_path(const std::string& up, const std::string& bv) const { return path(midi_relpath(up, bv)); }
+  std::string midi_path(const std::string& up, const std::string& bv) const {
+    return path(midi_relpath(up, bv));
+  }
 
  private:
   std::string root_;

@@ -7,11 +7,10 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pmbench/dataset/annotation.hpp"
 #include "pmbench/dataset/layout.hpp"
@@ -29,13 +28,13 @@ inline constexpr const char* kManifestDataset = "manifest";
 /// One ground-truth clip: a window of a sequence.
 struct ClipPlan {
   SequenceRef seq;
-  std::string source;            ///< annotation path relative to the data root
-  std::string sha256;            ///< of the annotation file's bytes
-  double source_fps = 0;         ///< fps of the sequence
-  std::size_t source_frames = 0; ///< frames of the sequence
-  std::size_t begin = 0;         ///< first source frame of the window
-  std::size_t end = 0;           ///< one past the last source frame of the window
-  long long start_frame = 0;     ///< the sequence's first video frame (annotation start_frame)
+  std::string source;             ///< annotation path relative to the data root
+  std::string sha256;             ///< of the annotation file's bytes
+  double source_fps = 0;          ///< fps of the sequence
+  std::size_t source_frames = 0;  ///< frames of the sequence
+  std::size_t begin = 0;          ///< first source frame of the window
+  std::size_t end = 0;            ///< one past the last source frame of the window
+  long long start_frame = 0;      ///< the sequence's first video frame (annotation start_frame)
   std::array<std::size_t, io::kNumHands> undetected{};  ///< source frames with flag == 0, per hand
   /// "<up>/<bv>/<stem>@<begin>".
   std::string clip_id() const { return seq.id() + "@" + std::to_string(begin); }
@@ -50,11 +49,11 @@ struct SkipEntry {
 struct GtPlan {
   Protocol protocol;
   Split split = Split::Test;
-  std::size_t videos_in_split = 0;    ///< entries of the split file
-  std::size_t videos_selected = 0;    ///< after the uploader filter
-  std::size_t sequences = 0;          ///< annotation files of the selected videos
-  std::vector<ClipPlan> clips;        ///< in file order
-  std::vector<SkipEntry> skipped;     ///< in visiting order
+  std::size_t videos_in_split = 0;  ///< entries of the split file
+  std::size_t videos_selected = 0;  ///< after the uploader filter
+  std::size_t sequences = 0;        ///< annotation files of the selected videos
+  std::vector<ClipPlan> clips;      ///< in file order
+  std::vector<SkipEntry> skipped;   ///< in visiting order
   /// Clips with at least one undetected frame (either hand).
   std::size_t clips_with_undetected() const;
 };
@@ -86,14 +85,14 @@ std::string manifest_text(const GtPlan& plan);
 io::ClipMotion<double> extract_clip(const Annotation& a, const ClipPlan& clip, const Protocol& protocol);
 
 struct MakeGtOptions {
-  std::string data_root;              ///< dataset root (holds annotation/, audio/, midi/, *.txt)
+  std::string data_root;  ///< dataset root (holds annotation/, audio/, midi/, *.txt)
   Split split = Split::Test;
-  std::string out;                    ///< output .h5, written atomically
-  Protocol protocol;                  ///< default: pm10m-v1
+  std::string out;                           ///< output .h5, written atomically
+  Protocol protocol;                         ///< default: pm10m-v1
   Precision precision = Precision::Float32;  ///< stored precision (the official arrays are float32)
-  unsigned threads = 0;               ///< worker threads; 0 = all cores
-  bool skip_invalid = false;          ///< see PlanOptions
-  std::size_t block_clips = 256;      ///< clips extracted and written per block (bounds memory)
+  unsigned threads = 0;                      ///< worker threads; 0 = all cores
+  bool skip_invalid = false;                 ///< see PlanOptions
+  std::size_t block_clips = 256;             ///< clips extracted and written per block (bounds memory)
   /// Called from the calling thread: (stage "plan" or "write", done, total).
   std::function<void(const char*, std::size_t, std::size_t)> progress;
 };

@@ -15,11 +15,11 @@ inline constexpr int kPianoKeys = 88;
 inline constexpr int kLowestKey = 21;  ///< MIDI pitch of A0, roll column 0
 
 struct MidiNote {
-  int pitch = 0;        ///< MIDI pitch 0..127
-  int velocity = 0;     ///< onset velocity 1..127
+  int pitch = 0;     ///< MIDI pitch 0..127
+  int velocity = 0;  ///< onset velocity 1..127
   int channel = 0;
-  double onset = 0;     ///< seconds from the start of the file
-  double offset = 0;    ///< seconds; notes never released end at the last event of the file
+  double onset = 0;   ///< seconds from the start of the file
+  double offset = 0;  ///< seconds; notes never released end at the last event of the file
 };
 
 /// A span of seconds with the sustain pedal down (CC64 >= 64).
@@ -31,7 +31,7 @@ struct PedalSpan {
 
 struct TempoChange {
   std::int64_t tick = 0;
-  double seconds = 0;                  ///< time of the change
+  double seconds = 0;  ///< time of the change
   std::uint32_t us_per_quarter = 500000;
 };
 

@@ -27,8 +27,8 @@ struct Protocol {
   std::string name = kDefaultProtocol;  ///< base protocol name
   /// Uploaders kept (the official evaluation's up_list); empty = all uploaders.
   std::vector<std::string> uploaders = {"1467634", "66685747"};
-  int window_seconds = 8;   ///< clip length in seconds (official train_sec)
-  int fps = 30;             ///< output frame rate; sequences at other rates are resampled
+  int window_seconds = 8;     ///< clip length in seconds (official train_sec)
+  int fps = 30;               ///< output frame rate; sequences at other rates are resampled
   std::uint64_t seed = 2014;  ///< seed of the window draw
   WindowMode windows = WindowMode::OneRandom;
   /// Drop windows where a hand is undetected (flag == 0) on more than this many source frames;
@@ -39,7 +39,9 @@ struct Protocol {
   bool apply_adjust = true;  ///< add adjust[1:3] to (ty, tz) (official --adjust)
 
   /// Output frames per clip: window_seconds * fps (240 for pm10m-v1).
-  std::size_t window_frames() const { return static_cast<std::size_t>(window_seconds) * static_cast<std::size_t>(fps); }
+  std::size_t window_frames() const {
+    return static_cast<std::size_t>(window_seconds) * static_cast<std::size_t>(fps);
+  }
   /// Source frames covered by a window of a sequence at `source_fps`: window_seconds * source_fps;
   /// throws Error(InvalidInput) when that is not a whole number of frames.
   std::size_t source_window_frames(double source_fps) const;
