@@ -101,7 +101,7 @@ Midi parse_midi(const std::string& data, const std::string& name) {
     const int ticks_per_frame = static_cast<int>(division & 0xff);
     PMBENCH_CHECK(fps > 0 && ticks_per_frame > 0, InvalidInput, name, ": invalid SMPTE division");
     smpte_seconds_per_tick = 1.0 / (fps * ticks_per_frame);
-    m.division = -static_cast<int>(division >> 8);
+    m.division = -fps;  // SMPTE: minus the frame rate, as in the file
   } else {
     PMBENCH_CHECK(division > 0, InvalidInput, name, ": division of 0 ticks per quarter note");
     m.division = static_cast<int>(division);

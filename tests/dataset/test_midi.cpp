@@ -81,6 +81,17 @@ TEST(Midi, ParsesAHandBuiltFile) {
   EXPECT_NEAR(m.sustain[0].offset, 288 * tick, 1e-12);
 }
 
+TEST(Midi, SmpteDivisionIgnoresTheTempo) {
+  std::string s = tiny_midi();
+  s[12] = '\xe7';  // -25 frames per second
+  s[13] = 40;      // 40 ticks per frame: 1 tick = 1 ms
+  const Midi m = parse_midi(s, "t.mid");
+  EXPECT_EQ(m.division, -25);
+  ASSERT_EQ(m.notes.size(), 3u);
+  EXPECT_NEAR(m.notes[1].onset, 0.048, 1e-12);
+  EXPECT_NEAR(m.notes[1].offset, 0.288, 1e-12);
+}
+
 TEST(Midi, MalformedFilesGiveClearErrors) {
   EXPECT_NE(midi_error("RIFF1234").find("t.mid: not a MIDI file"), std::string::npos);
   const std::string good = tiny_midi();

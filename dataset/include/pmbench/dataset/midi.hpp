@@ -39,7 +39,7 @@ struct Midi {
   std::string path;
   int format = 0;
   int tracks = 0;
-  int division = 0;                    ///< ticks per quarter note (negative SMPTE divisions are supported)
+  int division = 0;  ///< ticks per quarter note; for SMPTE timing, minus the frames per second
   std::vector<TempoChange> tempo_map;  ///< always starts at tick 0 (120 bpm unless the file says otherwise)
   std::vector<MidiNote> notes;         ///< sorted by (onset, pitch)
   std::vector<PedalSpan> sustain;      ///< sorted by onset
