@@ -191,6 +191,3 @@ def test_option_errors():
         pmbench.score(path, threads=-1)
     with pytest.raises(TypeError, match=r"threads must be an int"):
         pmbench.score(path, threads=1.5)
-    if not pmbench.HAVE_ENCODER:
-        with pytest.raises(ValueError, match=r"built without LibTorch"):
-            pmbench.score(path, encoder="encoder.pt")
