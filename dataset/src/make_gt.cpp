@@ -391,4 +391,65 @@ std::optional<std::string> read_manifest(const std::string& h5_path) {
   return out;
 }
 
+GtPlan plan_from_manifest(const std::string& manifest) {
+  json m;
+  try {
+    m = json::parse(manifest);
+  } catch (const json::exception& e) {
+    PMBENCH_FAIL(InvalidInput, "manifest: not valid JSON (", e.what(), ")");
+  }
+  PMBENCH_CHECK(m.is_object() && m.value("manifest_version", 0) == kManifestVersion, InvalidInput,
+                "manifest: not a version-", kManifestVersion, " pmbench manifest");
+  try {
+    GtPlan plan;
+    const json& params = m.at("parameters");
+    Protocol& p = plan.protocol;
+    p = protocol_by_name(params.at("base").get<std::string>());
+    const json& ups = params.at("uploaders");
+    p.uploaders = ups.is_string() ? std::vector<std::string>{} : ups.get<std::vector<std::string>>();
+    p.window_seconds = params.at("window_seconds").get<int>();
+    p.fps = params.at("fps").get<int>();
+    p.seed = params.at("seed").get<std::uint64_t>();
+    p.windows = parse_window_mode(params.at("windows").get<std::string>());
+    const json& max_und = params.at("max_undetected");
+    p.max_undetected =
+        max_und.is_string() ? std::nullopt : std::optional<std::size_t>(max_und.get<std::size_t>());
+    p.require_audio = params.at("require_audio").get<bool>();
+    p.apply_adjust = params.at("adjust").get<bool>();
+    plan.split = parse_split(m.at("split").get<std::string>());
+    const json& counts = m.at("counts");
+    plan.videos_in_split = counts.at("videos_in_split").get<std::size_t>();
+    plan.videos_selected = counts.at("videos_selected").get<std::size_t>();
+    plan.sequences = counts.at("sequences").get<std::size_t>();
+    for (const json& j : m.at("clips")) {
+      ClipPlan c;
+      const std::string id = j.at("clip_id").get<std::string>();
+      const std::size_t at = id.rfind('@');
+      const std::size_t s1 = id.find('/');
+      const std::size_t s2 = s1 == std::string::npos ? s1 : id.find('/', s1 + 1);
+      PMBENCH_CHECK(at != std::string::npos && s2 != std::string::npos && s2 < at, InvalidInput,
+                    "manifest: clip id '", id, "' is not <up>/<bv>/<stem>@<begin>");
+      c.seq = SequenceRef{id.substr(0, s1), id.substr(s1 + 1, s2 - s1 - 1), id.substr(s2 + 1, at - s2 - 1)};
+      c.source = j.at("source").get<std::string>();
+      c.sha256 = j.at("sha256").get<std::string>();
+      c.source_fps = j.at("source_fps").get<double>();
+      c.source_frames = j.at("source_frames").get<std::size_t>();
+      c.begin = j.at("begin").get<std::size_t>();
+      c.end = j.at("end").get<std::size_t>();
+      c.start_frame = j.at("start_frame").get<long long>();
+      c.undetected[0] = j.at("undetected").at("right").get<std::size_t>();
+      c.undetected[1] = j.at("undetected").at("left").get<std::size_t>();
+      PMBENCH_CHECK(c.clip_id() == id, InvalidInput, "manifest: clip id '", id, "' does not match its begin ",
+                    c.begin);
+      plan.clips.push_back(std::move(c));
+    }
+    for (const json& j : m.at("skipped")) {
+      plan.skipped.push_back({j.at("source").get<std::string>(), j.at("reason").get<std::string>()});
+    }
+    return plan;
+  } catch (const json::exception& e) {
+    PMBENCH_FAIL(InvalidInput, "manifest: missing or mistyped field (", e.what(), ")");
+  }
+}
+
 }  // namespace pmbench::dataset

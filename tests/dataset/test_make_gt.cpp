@@ -136,6 +136,33 @@ TEST(MakeGt, FileHoldsGtClipIdsAndTheManifest) {
   EXPECT_EQ(r.manifest.find(fixture_root()), std::string::npos);  // no machine-specific paths
 }
 
+TEST(MakeGt, ManifestRoundTripsToThePlan) {
+  PMBENCH_REQUIRE_FIXTURE();
+  MakeGtOptions o = test_options(testing::scratch_dir("roundtrip") + "/gt.h5");
+  o.protocol.max_undetected = 3;
+  o.protocol.uploaders.clear();
+  const MakeGtResult r = make_gt(o);
+  const GtPlan back = plan_from_manifest(read_manifest(o.out).value());
+  EXPECT_EQ(manifest_text(back), r.manifest);
+  EXPECT_EQ(back.protocol.label(), r.protocol_label);
+  ASSERT_EQ(back.clips.size(), r.plan.clips.size());
+  for (std::size_t i = 0; i < back.clips.size(); ++i) {
+    EXPECT_EQ(back.clips[i].seq.id(), r.plan.clips[i].seq.id());
+    EXPECT_EQ(back.clips[i].clip_id(), r.plan.clips[i].clip_id());
+  }
+  EXPECT_THROW(plan_from_manifest("{}"), Error);
+  EXPECT_THROW(plan_from_manifest("not json"), Error);
+  json broken = json::parse(r.manifest);
+  broken["clips"][0]["clip_id"] = "no-slashes@3";
+  try {
+    plan_from_manifest(broken.dump());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("clip id 'no-slashes@3' is not <up>/<bv>/<stem>@<begin>"),
+              std::string::npos);
+  }
+}
+
 TEST(MakeGt, WindowsEqualTheJsonValuesWithAdjust) {
   PMBENCH_REQUIRE_FIXTURE();
   const std::string out = testing::scratch_dir("values") + "/gt.h5";

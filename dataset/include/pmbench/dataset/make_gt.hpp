@@ -115,4 +115,10 @@ std::string summary_text(const MakeGtResult& result);
 /// Reads /manifest of a ground-truth file written by make_gt; nullopt when it has none.
 std::optional<std::string> read_manifest(const std::string& h5_path);
 
+/// The plan a manifest describes (protocol parameters, split, counts, clips in file order, skips),
+/// e.g. to load the audio / MIDI of every clip of a ground-truth file for a baseline:
+/// `plan_from_manifest(*read_manifest("gt.h5"))`. Throws Error(InvalidInput) when the text is not
+/// a version-1 manifest. manifest_text(plan_from_manifest(m)) == m for manifests written by make_gt.
+GtPlan plan_from_manifest(const std::string& manifest);
+
 }  // namespace pmbench::dataset
