@@ -264,6 +264,12 @@ io::ClipMotion<double> extract_clip(const Annotation& a, const ClipPlan& clip, c
 MakeGtResult make_gt(const MakeGtOptions& options) {
   PMBENCH_CHECK(!options.out.empty(), InvalidInput, "make-gt: no output path");
   PMBENCH_CHECK(options.block_clips > 0, InvalidInput, "make-gt: block_clips must be positive");
+  {  // fail before the planning pass, not after it
+    const fs::path parent = fs::path(options.out).parent_path();
+    std::error_code ec;
+    PMBENCH_CHECK(parent.empty() || fs::is_directory(parent, ec), Io, options.out,
+                  ": the output directory does not exist");
+  }
   const DatasetLayout layout(options.data_root);
   PlanOptions plan_options;
   plan_options.threads = options.threads;

@@ -352,6 +352,16 @@ TEST(MakeGt, Float64AndNoClipErrors) {
         << e.what();
   }
   EXPECT_FALSE(std::filesystem::exists(o.out));
+
+  o.protocol.uploaders = {"1467634"};
+  o.out = dir + "/missing/gt.h5";
+  try {
+    make_gt(o);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Io);
+    EXPECT_EQ(std::string(e.what()), o.out + ": the output directory does not exist");
+  }
 }
 
 TEST(MakeGt, ProgressReportsBothPassesInOrder) {
