@@ -49,7 +49,6 @@ def smooth(gt: npt.ArrayLike, pred: npt.ArrayLike, *, with_reason: Literal[True]
 def score(
     pred: Union[PathLike, ArrayDict],
     gt: Union[PathLike, ArrayDict, None] = None,
-    *,
     precision: Literal["float32", "float64"] = "float32",
     encoder: Optional[PathLike] = None,
     threads: Optional[int] = None,

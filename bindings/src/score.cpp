@@ -207,8 +207,8 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
 
 void bind_score(py::module_& m) {
   using namespace pybind11::literals;
-  m.def("score", &score, "pred"_a, "gt"_a = py::none(), py::kw_only(), "precision"_a = "float32",
-        "encoder"_a = py::none(), "threads"_a = py::none(),
+  m.def("score", &score, "pred"_a, "gt"_a = py::none(), "precision"_a = "float32", "encoder"_a = py::none(),
+        "threads"_a = py::none(),
         R"doc(Scores every per-hand metric on every clip, as `pmbench score` does; returns its JSON report.
 
 pred, gt: a path (str or os.PathLike) of a format-v1 HDF5 file (pred reads its /pred group, gt

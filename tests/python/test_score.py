@@ -191,3 +191,9 @@ def test_option_errors():
         pmbench.score(path, threads=-1)
     with pytest.raises(TypeError, match=r"threads must be an int"):
         pmbench.score(path, threads=1.5)
+
+
+def test_positional_precision():
+    path = case_path("e_short_T13")
+    assert pmbench.score(path, None, "float64") == pmbench.score(path, precision="float64")
+    assert pmbench.score(path, None, "float64")["precision"] == "float64"
