@@ -2,7 +2,6 @@
 
 #include <hdf5.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <sstream>
