@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "fixture.hpp"
@@ -362,6 +363,40 @@ TEST(MakeGt, Float64AndNoClipErrors) {
     EXPECT_EQ(e.kind(), ErrorKind::Io);
     EXPECT_EQ(std::string(e.what()), o.out + ": the output directory does not exist");
   }
+}
+
+TEST(MakeGt, SplitEntryWithoutAnnotationsFailsOrIsListed) {
+  PMBENCH_REQUIRE_FIXTURE();
+  namespace fs = std::filesystem;
+  const std::string root = testing::scratch_dir("missing_video");
+  for (const char* part : {"annotation", "audio"}) {
+    fs::create_directories(root + "/" + part + "/1467634");
+    fs::copy(fixture_root() + "/" + part + "/1467634/BV1fixV30", root + "/" + part + "/1467634/BV1fixV30",
+             fs::copy_options::recursive);
+  }
+  fs::create_directories(root + "/annotation/66685747/BVempty");
+  std::ofstream(root + "/test.txt") << "1467634 BV1fixV30\n1467634 BVgone\n66685747 BVempty\n";
+  MakeGtOptions o;
+  o.data_root = root;
+  o.split = Split::Test;
+  o.out = root + "/gt.h5";
+  try {
+    make_gt(o);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "annotation/1467634/BVgone: no such annotation directory (test.txt line 2)"),
+              std::string::npos)
+        << e.what();
+  }
+  o.skip_invalid = true;
+  const MakeGtResult r = make_gt(o);
+  EXPECT_EQ(r.plan.clips.size(), 2u);
+  ASSERT_EQ(r.plan.skipped.size(), 2u);
+  EXPECT_EQ(r.plan.skipped[0].source, "annotation/1467634/BVgone");
+  EXPECT_EQ(r.plan.skipped[0].reason, "no annotation directory");
+  EXPECT_EQ(r.plan.skipped[1].source, "annotation/66685747/BVempty");
+  EXPECT_EQ(r.plan.skipped[1].reason, "no annotation files");
 }
 
 TEST(MakeGt, ProgressReportsBothPassesInOrder) {
