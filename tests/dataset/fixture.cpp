@@ -47,8 +47,8 @@ const nlohmann::json& fixture_truth() {
 }
 
 std::string scratch_dir(const std::string& name) {
-  const fs::path dir =
-      fs::path(PMBENCH_DATASET_WORK_DIR) / "scratch" / (name + "." + std::to_string(::getpid()));
+  // One directory per test name (names are unique), emptied on reuse: nothing piles up across runs.
+  const fs::path dir = fs::path(PMBENCH_DATASET_WORK_DIR) / "scratch" / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();

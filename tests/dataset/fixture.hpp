@@ -11,7 +11,7 @@ namespace pmbench::dataset::testing {
 const std::string& fixture_root();
 /// fixture_truth.json of the fixture (synthesized notes in seconds, sequences).
 const nlohmann::json& fixture_truth();
-/// A fresh empty directory under the build tree for one test.
+/// A fresh empty directory under the build tree for one test (`name` unique per test).
 std::string scratch_dir(const std::string& name);
 /// Raw JSON of a fixture annotation (read with nlohmann directly, independent of the reader).
 nlohmann::json raw_annotation(const std::string& relpath);
