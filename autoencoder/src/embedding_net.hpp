@@ -80,6 +80,10 @@ LoadedWeights read_weights(const std::string& path);
 void apply_state_dict(EmbeddingNet& net, const StateDict& state, const std::string& path);
 /// The model's state dict (parameters then buffers), on the CPU.
 StateDict state_dict_of(EmbeddingNet& net);
+/// Atomic writes of files that a library creates itself (HDF5, torch archives): write to
+/// temp_path_for(path), then move_into_place (which removes the temporary on failure).
+std::string temp_path_for(const std::string& path);
+void move_into_place(const std::string& tmp, const std::string& path);
 /// Writes weights atomically: ".h5" = pmbench HDF5 weights, otherwise a torch.save-style .pt.
 void write_weights(const std::string& path, const StateDict& state, const EncoderInfo& info);
 

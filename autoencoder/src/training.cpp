@@ -2,8 +2,6 @@
 // reconstruction loss of Yoon et al. 2020 (train_iter_embed, AE mode), with resumable checkpoints.
 #include "pmbench/autoencoder/training.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -55,17 +53,14 @@ void save_checkpoint(const std::string& path, EmbeddingNet& net, torch::optim::A
   root.write("epoch", torch::tensor(static_cast<int64_t>(epoch)));
   root.write("seed", torch::tensor(static_cast<int64_t>(seed)));
   root.write("windows", torch::tensor(windows));
-  const std::string tmp = path + ".tmp." + std::to_string(static_cast<long>(::getpid()));
+  const std::string tmp = temp_path_for(path);
   try {
     root.save_to(tmp);
   } catch (const c10::Error& e) {
     std::remove(tmp.c_str());
     PMBENCH_FAIL(Io, path, ": cannot write training checkpoint (", e.what_without_backtrace(), ")");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    PMBENCH_FAIL(Io, path, ": cannot move the training checkpoint into place");
-  }
+  move_into_place(tmp, path);
 }
 
 /// Restores model and optimiser; returns the last completed epoch.

@@ -3,13 +3,18 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "embedding_net.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/report.hpp"
 
 namespace pmbench::autoencoder {
 namespace {
@@ -28,17 +33,6 @@ std::vector<char> read_bytes(const std::string& path) {
 
 bool starts_with(const std::vector<char>& bytes, const char* magic, std::size_t n) {
   return bytes.size() >= n && std::equal(magic, magic + n, bytes.begin());
-}
-
-std::string temp_path_for(const std::string& path) {
-  return path + ".tmp." + std::to_string(static_cast<long>(::getpid()));
-}
-
-void rename_into_place(const std::string& tmp, const std::string& path) {
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    PMBENCH_FAIL(Io, path, ": cannot move the written weights into place");
-  }
 }
 
 // ---- HDF5 -------------------------------------------------------------------------------------
@@ -217,7 +211,7 @@ void write_hdf5_weights(const std::string& path, const StateDict& state, const E
       }
     }
   }
-  rename_into_place(tmp, path);
+  move_into_place(tmp, path);
 }
 
 // ---- torch.save-style zip checkpoints -----------------------------------------------------------
@@ -273,17 +267,7 @@ void write_zip_checkpoint(const std::string& path, const StateDict& state, const
   if (!info.note.empty()) root.insert(std::string("note"), c10::IValue(info.note));
   if (info.trained_by_pmbench) root.insert(std::string("trained_by"), c10::IValue(std::string(kTrainedBy)));
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(root));
-  const std::string tmp = temp_path_for(path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      PMBENCH_FAIL(Io, path, ": cannot write ", tmp);
-    }
-  }
-  rename_into_place(tmp, path);
+  write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -291,6 +275,17 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 }  // namespace
+
+std::string temp_path_for(const std::string& path) {
+  return path + ".tmp." + std::to_string(static_cast<long>(::getpid()));
+}
+
+void move_into_place(const std::string& tmp, const std::string& path) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    PMBENCH_FAIL(Io, path, ": cannot move the written file into place");
+  }
+}
 
 LoadedWeights read_weights(const std::string& path) {
   const std::vector<char> bytes = read_bytes(path);
