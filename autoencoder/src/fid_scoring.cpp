@@ -29,13 +29,11 @@ class FeatureCollector {
   void encode_block(const MotionEncoder& encoder, std::size_t first, std::size_t count, int batch_size) {
     source_.read(first, count, clips_);
     const std::size_t n = count * per_clip_;
-    batch_.resize(static_cast<Eigen::Index>(std::min<std::size_t>(n, static_cast<std::size_t>(batch_size))),
-                  static_cast<Eigen::Index>(kWindowSize));
     std::size_t done = 0;
     while (done < n) {
       const std::size_t rows = std::min<std::size_t>(n - done, static_cast<std::size_t>(batch_size));
-      if (static_cast<std::size_t>(batch_.rows()) != rows)
-        batch_.resize(static_cast<Eigen::Index>(rows), batch_.cols());
+      batch_.resize(static_cast<Eigen::Index>(rows),
+                    static_cast<Eigen::Index>(kWindowSize));  // no-op if same
       for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t w = done + r;
         pack_window(clips_[w / per_clip_], (w % per_clip_) * kFrames,
@@ -70,8 +68,9 @@ class FeatureCollector {
 std::size_t windows_per_clip(std::size_t frames, const std::string& fid_window, const std::string& where) {
   if (fid_window.empty()) {
     PMBENCH_CHECK(frames == static_cast<std::size_t>(kFrames), InvalidInput, where, ": clips have ", frames,
-                  " frames; FID needs exactly ", kFrames,
-                  " (the encoder's window); use --fid-window consecutive to cut longer clips into windows");
+                  " frames; the encoder needs exactly ", kFrames,
+                  " per window; cut longer clips into consecutive windows (score: --fid-window consecutive, "
+                  "train-encoder: --window consecutive)");
     return 1;
   }
   PMBENCH_CHECK(fid_window == kWindowConsecutive, InvalidInput, "unknown FID window mode '", fid_window,

@@ -167,8 +167,8 @@ TEST(ScoreFid, ConsecutiveWindowsEqualSplitClips) {
   const std::string msg =
       error_of([&] { score_fid(*pred480.source("p480"), *gt480.source("g480"), options); });
   EXPECT_EQ(msg,
-            "p480: clips have 480 frames; FID needs exactly 240 (the encoder's window); use --fid-window "
-            "consecutive to cut longer clips into windows");
+            "p480: clips have 480 frames; the encoder needs exactly 240 per window; cut longer clips into "
+            "consecutive windows (score: --fid-window consecutive, train-encoder: --window consecutive)");
   options.fid_window = "sliding";
   EXPECT_NE(error_of([&] {
               score_fid(*pred480.source("p480"), *gt480.source("g480"), options);
