@@ -7,6 +7,11 @@
 
 namespace pmbench::python {
 
+std::mutex& hdf5_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 std::string shape_string(const py::array& array) {
   std::ostringstream out;
   out << "(";

@@ -7,10 +7,13 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pmbench/clip_source.hpp"
+#include "pmbench/io/motion_file.hpp"
 #include "pmbench/metrics/types.hpp"
 
 namespace pmbench::python {
@@ -64,6 +67,36 @@ class ArraySet {
   DType dtype_ = DType::Float32;
   std::array<py::array, 4> arrays_;
   std::vector<std::string> clip_ids_;
+};
+
+/// Serializes the module's HDF5 calls: files are read and written with the GIL released, and
+/// HDF5 (Debian's serial build) is not thread-safe. Never wait for the GIL while holding it.
+std::mutex& hdf5_mutex();
+
+/// An io::MotionFile opened and closed under hdf5_mutex() (its other calls must lock too).
+class LockedMotionFile {
+ public:
+  LockedMotionFile() = default;
+  ~LockedMotionFile() { close(); }
+  LockedMotionFile(const LockedMotionFile&) = delete;
+  LockedMotionFile& operator=(const LockedMotionFile&) = delete;
+
+  const io::MotionFile& open(const std::string& path) {
+    const std::lock_guard<std::mutex> lock(hdf5_mutex());
+    file_.emplace(path);
+    return *file_;
+  }
+  void close() {
+    if (!file_) return;
+    const std::lock_guard<std::mutex> lock(hdf5_mutex());
+    file_.reset();
+  }
+  explicit operator bool() const { return file_.has_value(); }
+  const io::MotionFile& operator*() const { return *file_; }
+  const io::MotionFile* operator->() const { return &*file_; }
+
+ private:
+  std::optional<io::MotionFile> file_;
 };
 
 void bind_metrics(py::module_& m);

@@ -2,6 +2,7 @@
 // returning the CLI's JSON report as Python objects.
 #include "pmbench/score.hpp"
 
+#include <mutex>
 #include <optional>
 
 #include "bindings.hpp"
@@ -82,29 +83,82 @@ class ReorderedClipSource final : public ClipSource {
   std::vector<std::size_t> rows_;
 };
 
-/// One side of a comparison: a group of a file, or arrays. Holds what its ClipSource refers to.
-struct Side {
-  std::optional<io::MotionFile> file;
-  std::optional<ArraySet> arrays;
-  std::unique_ptr<ClipSource> source;     ///< file group or arrays
-  std::unique_ptr<ClipSource> reordered;  ///< gt arrays put in pred's clip order
-  const ClipSource& get() const { return reordered ? *reordered : *source; }
-  /// For messages, as the CLI names files: 'path'.
-  std::string name() const { return file ? "'" + file->path() + "'" : arrays->name(); }
+/// A ClipSource whose reads hold the module's HDF5 mutex (files are read with the GIL released).
+class SerializedClipSource final : public ClipSource {
+ public:
+  explicit SerializedClipSource(std::unique_ptr<ClipSource> base) : base_(std::move(base)) {}
+  std::size_t clips() const override { return base_->clips(); }
+  std::size_t frames() const override { return base_->frames(); }
+  std::vector<std::string> clip_ids() const override {
+    const std::lock_guard<std::mutex> lock(hdf5_mutex());
+    return base_->clip_ids();
+  }
+  void read(std::size_t first, std::size_t count, std::vector<io::ClipMotion<float>>& out) const override {
+    const std::lock_guard<std::mutex> lock(hdf5_mutex());
+    base_->read(first, count, out);
+  }
+  void read(std::size_t first, std::size_t count, std::vector<io::ClipMotion<double>>& out) const override {
+    const std::lock_guard<std::mutex> lock(hdf5_mutex());
+    base_->read(first, count, out);
+  }
+  std::string describe() const override { return base_->describe(); }
+
+ private:
+  std::unique_ptr<ClipSource> base_;
 };
 
-/// Opens a file (checking its group as the CLI does) or takes a dict of arrays named `role`.
-void open_side(const py::handle& obj, const char* role, const char* group, Side& side) {
+/// One side as given from Python: a file path, or a dict of arrays (held; built with the GIL).
+struct SideInput {
+  bool is_file = false;
   std::string path;
-  if (as_path(obj, &path)) {
-    side.file.emplace(path);
-    PMBENCH_CHECK(side.file->has_group(group), InvalidInput, "'", side.file->path(), "': group /", group,
-                  " is missing");
-    side.file->group_shape(group);  // validates the four datasets up front
-    side.source = std::make_unique<FileClipSource>(*side.file, group);
+  std::optional<ArraySet> arrays;
+  std::unique_ptr<ClipSource> array_source;
+};
+
+SideInput parse_side(const py::handle& obj, const char* role) {
+  SideInput in;
+  in.is_file = as_path(obj, &in.path);
+  if (!in.is_file) {
+    in.arrays.emplace(ArraySet::from_dict(obj, role, /*allow_clip_id=*/true));
+    in.array_source = in.arrays->source();
+  }
+  return in;
+}
+
+/// One side opened for scoring; no Python objects, so it lives while the GIL is released.
+/// Its file is opened and closed under the HDF5 mutex.
+struct Side {
+  LockedMotionFile file;
+  std::unique_ptr<ClipSource> source;     ///< a file group (serialized reads)
+  const ClipSource* arrays = nullptr;     ///< or the SideInput's arrays
+  std::unique_ptr<ClipSource> reordered;  ///< gt arrays put in pred's clip order
+  std::string name;                       ///< for messages, as the CLI names files: 'path'
+  const ClipSource& base() const { return source ? *source : *arrays; }
+  const ClipSource& get() const { return reordered ? *reordered : base(); }
+};
+
+std::unique_ptr<ClipSource> file_source(const io::MotionFile& file, const char* group,
+                                        std::vector<std::size_t> rows = {}) {
+  const std::lock_guard<std::mutex> lock(hdf5_mutex());
+  return std::make_unique<SerializedClipSource>(
+      std::make_unique<FileClipSource>(file, group, std::move(rows)));
+}
+
+/// Opens a file (checking its group as the CLI does) or takes the arrays.
+void open_side(const SideInput& in, const char* group, Side& side) {
+  if (in.is_file) {
+    const io::MotionFile& file = side.file.open(in.path);
+    {
+      const std::lock_guard<std::mutex> lock(hdf5_mutex());
+      PMBENCH_CHECK(file.has_group(group), InvalidInput, "'", file.path(), "': group /", group,
+                    " is missing");
+      file.group_shape(group);  // validates the four datasets up front
+    }
+    side.source = file_source(file, group);
+    side.name = "'" + file.path() + "'";
   } else {
-    side.arrays.emplace(ArraySet::from_dict(obj, role, /*allow_clip_id=*/true));
-    side.source = side.arrays->source();
+    side.arrays = in.array_source.get();
+    side.name = in.arrays->name();
   }
 }
 
@@ -152,43 +206,55 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
 #endif
   }
 
-  // The CLI's pairing: gt from the pred file's /gt unless given; clips paired by clip id when both
-  // sides have ids (and gt is separate), else by position.
-  Side p, g;
-  open_side(pred, "pred", io::kPredGroup, p);
+  const SideInput pred_in = parse_side(pred, "pred");
   const bool separate = !gt.is_none();
-  if (separate) {
-    open_side(gt, "gt", io::kGtGroup, g);
-    if (p.file && g.file) check_same_protocol(*p.file, *g.file);
-  } else {
-    PMBENCH_CHECK(
-        p.file.has_value(), InvalidInput,
-        "pmbench.score: gt= is required when pred is a dict of arrays (pass a dict or a file path)");
-    PMBENCH_CHECK(p.file->has_group(io::kGtGroup), InvalidInput, "'", p.file->path(),
-                  "': group /gt is missing (pass gt= to take the ground truth from another file or arrays)");
-    p.file->group_shape(io::kGtGroup);
-    g.source = std::make_unique<FileClipSource>(*p.file, io::kGtGroup);
-  }
-  std::vector<std::size_t> gt_rows;
-  if (separate) {
-    const std::vector<std::string> pred_ids = p.source->clip_ids();
-    const std::vector<std::string> gt_ids = g.source->clip_ids();
-    if (!pred_ids.empty() && !gt_ids.empty()) gt_rows = match_clip_ids(pred_ids, gt_ids, p.name(), g.name());
-  }
-  if (gt_rows.empty()) {
-    const std::string pred_where = p.file ? p.name() + " /pred" : p.name();
-    const std::string gt_where = g.file ? g.name() + " /gt" : (separate ? g.name() : p.name() + " /gt");
-    PMBENCH_CHECK(p.source->clips() == g.source->clips(), InvalidInput, pred_where, " has ",
-                  p.source->clips(), " clips but the ground truth ", gt_where, " has ", g.source->clips());
-  } else if (g.file) {
-    g.source = std::make_unique<FileClipSource>(*g.file, io::kGtGroup, std::move(gt_rows));
-  } else {
-    g.reordered = std::make_unique<ReorderedClipSource>(*g.source, std::move(gt_rows));
-  }
+  const SideInput gt_in = separate ? parse_side(gt, "gt") : SideInput{};
 
   nlohmann::json report;
   {
+    // Files are opened, read and closed, and metrics computed, with the GIL released.
     py::gil_scoped_release nogil;
+    // The CLI's pairing: gt from the pred file's /gt unless given; clips paired by clip id when
+    // both sides have ids (and gt is separate), else by position.
+    Side p, g;
+    open_side(pred_in, io::kPredGroup, p);
+    if (separate) {
+      open_side(gt_in, io::kGtGroup, g);
+      if (p.file && g.file) {
+        const std::lock_guard<std::mutex> lock(hdf5_mutex());
+        check_same_protocol(*p.file, *g.file);
+      }
+    } else {
+      PMBENCH_CHECK(
+          p.file, InvalidInput,
+          "pmbench.score: gt= is required when pred is a dict of arrays (pass a dict or a file path)");
+      {
+        const std::lock_guard<std::mutex> lock(hdf5_mutex());
+        PMBENCH_CHECK(
+            p.file->has_group(io::kGtGroup), InvalidInput, "'", p.file->path(),
+            "': group /gt is missing (pass gt= to take the ground truth from another file or arrays)");
+        p.file->group_shape(io::kGtGroup);
+      }
+      g.source = file_source(*p.file, io::kGtGroup);
+      g.name = p.name;
+    }
+    std::vector<std::size_t> gt_rows;
+    if (separate) {
+      const std::vector<std::string> pred_ids = p.base().clip_ids();
+      const std::vector<std::string> gt_ids = g.base().clip_ids();
+      if (!pred_ids.empty() && !gt_ids.empty()) gt_rows = match_clip_ids(pred_ids, gt_ids, p.name, g.name);
+    }
+    if (gt_rows.empty()) {
+      const std::string pred_where = p.file ? p.name + " /pred" : p.name;
+      const std::string gt_where = g.file || !separate ? g.name + " /gt" : g.name;
+      PMBENCH_CHECK(p.base().clips() == g.base().clips(), InvalidInput, pred_where, " has ", p.base().clips(),
+                    " clips but the ground truth ", gt_where, " has ", g.base().clips());
+    } else if (g.file) {
+      g.source = file_source(*g.file, io::kGtGroup, std::move(gt_rows));
+    } else {
+      g.reordered = std::make_unique<ReorderedClipSource>(g.base(), std::move(gt_rows));
+    }
+
     ScoreReport r = pmbench::score(p.get(), g.get(), options);
 #ifdef PMBENCH_PYTHON_HAVE_ENCODER
     if (!encoder_path.empty()) {

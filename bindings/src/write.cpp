@@ -55,6 +55,7 @@ void write_predictions(const py::object& path_obj, const py::object& right_pose,
   const std::unique_ptr<ClipSource> gt_source = truth ? truth->source() : nullptr;
   // The file's dtype is pred's; a gt of the other dtype is converted.
   py::gil_scoped_release nogil;
+  const std::lock_guard<std::mutex> lock(hdf5_mutex());
   if (pred.dtype() == DType::Float32) {
     write_file<float>(path, Precision::Float32, *pred_source, gt_source.get(), ids);
   } else {
