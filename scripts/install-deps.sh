@@ -8,16 +8,14 @@ packages=(
   libeigen3-dev          # linear algebra of every metric
   liblemon-dev           # network simplex: the exact optimal transport in WGD (same algorithm as POT)
   libhdf5-dev            # predictions / ground-truth files
-  libboost-math-dev      # special functions
   nlohmann-json3-dev     # JSON reports
   libcli11-dev           # command line
-  libsqlite3-dev         # leaderboard store
   libssl-dev             # sha256 of dataset files in make-gt manifests (OpenSSL EVP)
   libmpg123-dev          # mp3 decoding of the dataset audio
   libsoxr-dev            # resampling the dataset audio to 16 kHz
   libmp3lame-dev         # mp3 encoding in the test fixture generator
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
-  pybind11-dev python3-dev python3-numpy python3-pytest python3-h5py python3-scipy  # Python module and its tests
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-h5py  # Python module, its tests, example data
 )
 if [[ "${PMBENCH_WITH_TORCH:-1}" != 0 ]]; then
   packages+=(libtorch-dev python3-torch)   # motion auto-encoder (FID) and baselines
