@@ -1,0 +1,189 @@
+// Properties of the metric core that hold whatever the data: numpy-compatible random draws,
+// symmetries and invariances of the metrics, and the behaviour of the WGD stages.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "pmbench/metrics/numpy_compat.hpp"
+#include "pmbench/metrics/per_hand.hpp"
+#include "pmbench/metrics/wgd_stages.hpp"
+
+namespace pmbench::test {
+namespace {
+
+// Values from numpy 1.24: np.random.RandomState(0) (spec pm10m-official, "WGD").
+TEST(NumpyRandomState, MatchesNumpyDraws) {
+  NumpyRandomState a(0);
+  EXPECT_EQ(a.next_uint32(), 2357136044u);
+  EXPECT_EQ(a.next_uint32(), 2546248239u);
+  EXPECT_EQ(a.next_uint32(), 3071714933u);
+  NumpyRandomState b(0);
+  EXPECT_EQ(b.randint(240), 172);
+  EXPECT_EQ(b.randint(240), 47);
+  EXPECT_EQ(b.randint(240), 117);
+  const double expected[] = {0.8442657485810173, 0.8579456176227568, 0.8472517387841254, 0.6235636967859723};
+  for (double e : expected) EXPECT_EQ(b.uniform(), e);
+  NumpyRandomState c(0);
+  EXPECT_EQ(c.randint(1), 0);  // a one-value range draws nothing
+  EXPECT_EQ(c.next_uint32(), 2357136044u);
+}
+
+TEST(NumpyPairwiseSum, MatchesExactSumsAndNumpyBlocking) {
+  std::vector<double> ones(1000, 1.0);
+  EXPECT_EQ(numpy_pairwise_sum(ones.data(), ones.size()), 1000.0);
+  // float32: 1 + 8 * 2^-24 is exact only when the small terms are summed first, as the 8
+  // accumulators of a block do; sequential summation would return 1.
+  std::vector<float> v(16, std::ldexp(1.0f, -24));
+  v[0] = 1.0f;
+  const float pairwise = numpy_pairwise_sum(v.data(), v.size());
+  float sequential = 0.0f;
+  for (float x : v) sequential += x;
+  EXPECT_EQ(sequential, 1.0f);
+  EXPECT_GT(pairwise, 1.0f);
+  std::vector<double> strided = {1, 100, 2, 100, 3, 100};
+  EXPECT_EQ(numpy_pairwise_sum(strided.data(), 3, 2), 6.0);
+}
+
+MatrixRM<double> random_walk(unsigned seed, int frames, int dims) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  MatrixRM<double> x(frames, dims);
+  for (int d = 0; d < dims; ++d) {
+    double v = 0.3 * normal(rng), vel = 0;
+    for (int t = 0; t < frames; ++t) {
+      vel = 0.9 * vel + 0.01 * normal(rng);
+      v += vel;
+      x(t, d) = v;
+    }
+  }
+  return x;
+}
+
+TEST(PerHandMetrics, SymmetricInTheirArguments) {
+  const MatrixRM<double> a = random_walk(1, 240, 48), b = random_walk(2, 240, 48);
+  const MatrixRM<double> ta = random_walk(3, 240, 3), tb = random_walk(4, 240, 3);
+  const double fgd_ab = frechet_gesture_distance<double>(a, b).value;
+  EXPECT_NEAR(fgd_ab, frechet_gesture_distance<double>(b, a).value, 1e-9 * fgd_ab);  // eig(S_p S_g) = eig(S_g S_p)
+  EXPECT_EQ(position_distance<double>(ta, tb).value, position_distance<double>(tb, ta).value);
+  EXPECT_EQ(smoothness_difference<double>(a, b).value, smoothness_difference<double>(b, a).value);
+}
+
+TEST(PerHandMetrics, IdentityGivesZero) {
+  const MatrixRM<double> a = random_walk(5, 240, 48), t = random_walk(6, 240, 3);
+  EXPECT_NEAR(frechet_gesture_distance<double>(a, a).value, 0.0, 1e-9);
+  EXPECT_EQ(position_distance<double>(t, t).value, 0.0);
+  EXPECT_EQ(smoothness_difference<double>(a, a).value, 0.0);
+  EXPECT_NEAR(wasserstein_gesture_distance<double>(a, a).value, 0.0, 1e-8);
+}
+
+TEST(PerHandMetrics, Invariances) {
+  const MatrixRM<double> a = random_walk(7, 240, 48), b = random_walk(8, 240, 48);
+  // FGD sees the frames as a set: reversing the frame order changes nothing but rounding.
+  const MatrixRM<double> a_rev = a.colwise().reverse(), b_rev = b.colwise().reverse();
+  const double fgd = frechet_gesture_distance<double>(a, b).value;
+  EXPECT_NEAR(frechet_gesture_distance<double>(a_rev, b_rev).value, fgd, 1e-9 * fgd);
+  // PD ignores z and is invariant to a common shift of both translations.
+  MatrixRM<double> ta = random_walk(9, 240, 3), tb = random_walk(10, 240, 3);
+  const double pd = position_distance<double>(ta, tb).value;
+  MatrixRM<double> tb_z = tb;
+  tb_z.col(2).array() += 5.0;
+  EXPECT_EQ(position_distance<double>(ta, tb_z).value, pd);
+  ta.col(0).array() += 0.25, tb.col(0).array() += 0.25;
+  EXPECT_NEAR(position_distance<double>(ta, tb).value, pd, 1e-12);
+  // FGD of a common translation of both pose sets is unchanged (covariances and mean gap are).
+  MatrixRM<double> a_shift = a, b_shift = b;
+  a_shift.array() += 0.5, b_shift.array() += 0.5;
+  EXPECT_NEAR(frechet_gesture_distance<double>(a_shift, b_shift).value, fgd, 1e-8 * fgd);
+}
+
+TEST(PerHandMetrics, UndefinedCasesCarryReasons) {
+  MatrixRM<double> a = random_walk(11, 240, 48);
+  MatrixRM<double> b = a;
+  b(3, 4) = std::nan("");
+  for (HandMetric m : {HandMetric::FGD, HandMetric::WGD, HandMetric::Smooth}) {
+    const MetricResult r = evaluate_hand_metric<double>(m, a, b);
+    EXPECT_FALSE(r.defined());
+    EXPECT_NE(r.undefined_reason.find("non-finite"), std::string::npos) << r.undefined_reason;
+  }
+  const MatrixRM<double> short_a = a.topRows(2), short_b = a.bottomRows(2);
+  EXPECT_FALSE(smoothness_difference<double>(short_a, short_b).defined());
+  EXPECT_NE(wasserstein_gesture_distance<double>(a.topRows(12), a.bottomRows(12)).undefined_reason.find("n_samples"),
+            std::string::npos);
+  EXPECT_TRUE(wasserstein_gesture_distance<double>(a.topRows(13), a.bottomRows(13)).defined());
+  // 0.5 sums exactly, so the centred data are exactly 0 (with 0.3 the running mean carries
+  // rounding noise, which the official code would fit a mixture to as well).
+  const MatrixRM<double> constant = MatrixRM<double>::Constant(240, 48, 0.5);
+  const MetricResult constant_wgd = wasserstein_gesture_distance<double>(constant, constant);
+  EXPECT_NE(constant_wgd.undefined_reason.find("coincide"), std::string::npos) << constant_wgd.undefined_reason;
+}
+
+TEST(IncrementalPca, BatchesMergeShortRemainders) {
+  using Batches = std::vector<std::pair<int, int>>;
+  EXPECT_EQ(wgd::incremental_pca_batches(240, 16, 10).size(), 15u);
+  EXPECT_EQ(wgd::incremental_pca_batches(249, 16, 10).back(), std::make_pair(224, 249));  // 9 left: merged
+  EXPECT_EQ(wgd::incremental_pca_batches(250, 16, 10).back(), std::make_pair(240, 250));  // 10 left: own batch
+  EXPECT_EQ(wgd::incremental_pca_batches(36, 16, 10), (Batches{{0, 16}, {16, 36}}));
+  EXPECT_EQ(wgd::incremental_pca_batches(12, 16, 10), (Batches{{0, 12}}));
+}
+
+TEST(IncrementalPca, OneBatchEqualsExactPca) {
+  // With a single batch the projection is exact PCA: orthogonal, decreasing-variance columns.
+  const MatrixRM<double> x = random_walk(12, 16, 48);
+  const MatrixRM<double> z = wgd::incremental_pca_projection<double>(x);
+  const Eigen::MatrixXd gram = z.transpose() * z;
+  for (int i = 0; i < 10; ++i) {
+    for (int j = 0; j < 10; ++j) {
+      if (i != j) {
+        EXPECT_NEAR(gram(i, j), 0.0, 1e-10 * gram(0, 0));
+      }
+    }
+    if (i > 0) {
+      EXPECT_LE(gram(i, i), gram(i - 1, i - 1) * (1 + 1e-12));
+    }
+  }
+}
+
+TEST(GaussianMixture, LowerBoundNeverDecreasesAndWeightsSumToOne) {
+  const MatrixRM<double> x = wgd::incremental_pca_projection<double>(random_walk(13, 240, 48));
+  wgd::GaussianMixtureOptions options;
+  options.tol = 1e-9;  // run longer than the official tolerance to exercise more EM steps
+  const wgd::GaussianMixtureFit fit = wgd::fit_gaussian_mixture(x, options);
+  ASSERT_GE(fit.lower_bounds.size(), 2u);
+  for (std::size_t i = 1; i < fit.lower_bounds.size(); ++i) {
+    EXPECT_GE(fit.lower_bounds[i], fit.lower_bounds[i - 1] - 1e-9) << "EM step " << i;
+  }
+  EXPECT_NEAR(fit.weights.sum(), 1.0, 1e-12);
+  EXPECT_EQ(fit.means.rows(), 13);
+}
+
+TEST(KMeans, DeterministicAndUsesEveryCluster) {
+  const MatrixRM<double> x = wgd::incremental_pca_projection<double>(random_walk(14, 240, 48));
+  NumpyRandomState r1(0), r2(0);
+  const std::vector<int> a = wgd::kmeans_labels(x, r1), b = wgd::kmeans_labels(x, r2);
+  EXPECT_EQ(a, b);
+  std::vector<int> counts(13, 0);
+  for (int l : a) counts[l]++;
+  for (int c : counts) EXPECT_GT(c, 0);
+}
+
+TEST(OptimalTransport, KnownOptimaAndScaling) {
+  Eigen::VectorXd a(2), b(2);
+  a << 0.3, 0.7;
+  b << 0.4, 0.6;
+  Eigen::MatrixXd c(2, 2);
+  c << 1.0, 0.5, 0.2, 1.0;
+  // optimum: 0.3 from source 0 to sink 1 (0.5), 0.4 and 0.3 from source 1 (0.2, 1.0)
+  EXPECT_NEAR(wgd::optimal_transport_cost(a, b, c), 0.3 * 0.5 + 0.4 * 0.2 + 0.3 * 1.0, 1e-15);
+  // b is rescaled to a's mass first
+  EXPECT_NEAR(wgd::optimal_transport_cost(a, 2.0 * b, c), 0.53, 1e-15);
+  // zero-cost diagonal, equal weights: nothing to move
+  Eigen::VectorXd w = Eigen::VectorXd::Constant(13, 1.0 / 13);
+  Eigen::MatrixXd cost = Eigen::MatrixXd::Ones(13, 13);
+  cost.diagonal().setZero();
+  EXPECT_EQ(wgd::optimal_transport_cost(w, w, cost), 0.0);
+}
+
+}  // namespace
+}  // namespace pmbench::test
