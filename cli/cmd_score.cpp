@@ -45,17 +45,6 @@ ReportFormat choose_format(const ScoreArgs& args) {
   return isatty(STDOUT_FILENO) ? ReportFormat::Table : ReportFormat::Json;
 }
 
-// A predictions file made for one frozen ground truth must not be scored against another.
-void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt) {
-  for (const char* key : {"protocol", "manifest_sha256"}) {
-    const auto p = pred.root_attribute(key);
-    const auto g = gt.root_attribute(key);
-    if (p && g && *p != *g) {
-      PMBENCH_FAIL(InvalidInput, "'", pred.path(), "' was made for ", key, " '", *p, "' but the ground truth '",
-                   gt.path(), "' has ", key, " '", *g, "'");
-    }
-  }
-}
 
 int run_score(const ScoreArgs& args) {
   const Precision precision = args.precision == "float64" ? Precision::Float64 : Precision::Float32;

@@ -162,17 +162,6 @@ void open_side(const SideInput& in, const char* group, Side& side) {
   }
 }
 
-// A predictions file made for one frozen ground truth must not be scored against another (as the CLI).
-void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt) {
-  for (const char* key : {"protocol", "manifest_sha256"}) {
-    const auto p = pred.root_attribute(key);
-    const auto g = gt.root_attribute(key);
-    if (p && g && *p != *g) {
-      PMBENCH_FAIL(InvalidInput, "'", pred.path(), "' was made for ", key, " '", *p,
-                   "' but the ground truth '", gt.path(), "' has ", key, " '", *g, "'");
-    }
-  }
-}
 
 Precision parse_precision(const std::string& name) {
   if (name == "float32") return Precision::Float32;

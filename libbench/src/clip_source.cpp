@@ -170,4 +170,15 @@ std::vector<std::size_t> match_clip_ids(const std::vector<std::string>& pred_ids
   return rows;
 }
 
+void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt) {
+  for (const char* key : {"protocol", "manifest_sha256"}) {
+    const auto p = pred.root_attribute(key);
+    const auto g = gt.root_attribute(key);
+    if (p && g && *p != *g) {
+      PMBENCH_FAIL(InvalidInput, "'", pred.path(), "' was made for ", key, " '", *p, "' but the ground truth '",
+                   gt.path(), "' has ", key, " '", *g, "'");
+    }
+  }
+}
+
 }  // namespace pmbench

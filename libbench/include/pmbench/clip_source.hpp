@@ -85,4 +85,8 @@ std::vector<std::size_t> match_clip_ids(const std::vector<std::string>& pred_ids
                                         const std::vector<std::string>& gt_ids,
                                         const std::string& pred_name, const std::string& gt_name);
 
+/// A predictions file made for one frozen ground truth must not be scored against another: throws
+/// when both files carry a root attribute `protocol` (or `manifest_sha256`) and they differ.
+void check_same_protocol(const io::MotionFile& pred, const io::MotionFile& gt);
+
 }  // namespace pmbench
