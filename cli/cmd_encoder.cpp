@@ -10,6 +10,7 @@
 #include "pmbench/clip_source.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/progress.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::cli {
 namespace {
@@ -52,7 +53,7 @@ int run_train_encoder(TrainArgs& args) {
   const autoencoder::TrainResult result = autoencoder::train_encoder(source, args.out, options);
   if (bar) bar->finish();
 
-  const std::string sha = autoencoder::file_sha256(args.out);
+  const std::string sha = pmbench::sha256_file(args.out);
   const nlohmann::json summary = {{"encoder", {{"path", args.out}, {"sha256", sha}}},
                                   {"data", source.describe()},
                                   {"windows", result.windows},

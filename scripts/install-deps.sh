@@ -10,7 +10,7 @@ packages=(
   libhdf5-dev            # predictions / ground-truth files
   nlohmann-json3-dev     # JSON reports
   libcli11-dev           # command line
-  libssl-dev             # sha256 of dataset files in make-gt manifests (OpenSSL EVP)
+  libssl-dev             # sha256 (OpenSSL EVP): encoder weights, dataset files, manifests
   libmpg123-dev          # mp3 decoding of the dataset audio
   libsoxr-dev            # resampling the dataset audio to 16 kHz
   libmp3lame-dev         # mp3 encoding in the test fixture generator

@@ -10,11 +10,13 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "embedding_net.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/report.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::autoencoder {
 namespace {
@@ -302,7 +304,7 @@ LoadedWeights read_weights(const std::string& path) {
                  "weights file)");
   }
   out.info.path = path;
-  out.info.sha256 = sha256_hex(bytes.data(), bytes.size());
+  out.info.sha256 = pmbench::sha256_hex(std::string_view(bytes.data(), bytes.size()));
   return out;
 }
 

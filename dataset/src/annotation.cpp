@@ -10,7 +10,7 @@
 #include <system_error>
 #include <vector>
 
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 
 namespace pmbench::dataset {

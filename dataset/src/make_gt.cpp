@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "parallel.hpp"
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 
 namespace fs = std::filesystem;

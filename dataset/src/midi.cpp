@@ -7,7 +7,7 @@
 #include <tuple>
 #include <utility>
 
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 
 namespace pmbench::dataset {

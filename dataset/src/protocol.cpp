@@ -5,7 +5,7 @@
 #include <random>
 #include <sstream>
 
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 
 namespace pmbench::dataset {

@@ -8,7 +8,7 @@
 
 #include "fixture.hpp"
 #include "pmbench/dataset/make_gt.hpp"
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/io/motion_file.hpp"
 

@@ -8,7 +8,7 @@
 #include "fixture.hpp"
 #include "pmbench/dataset/layout.hpp"
 #include "pmbench/dataset/protocol.hpp"
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 
 namespace pmbench::dataset {

@@ -12,6 +12,10 @@ struct GoldenParam {
   Precision precision;
 };
 
+void PrintTo(const GoldenParam& p, std::ostream* os) {
+  *os << p.name << (p.precision == Precision::Float32 ? " float32" : " float64");
+}
+
 std::string param_name(const testing::TestParamInfo<GoldenParam>& info) {
   return info.param.name + (info.param.precision == Precision::Float32 ? "_float32" : "_float64");
 }

@@ -29,10 +29,6 @@ struct EncoderInfo {
   bool trained_by_pmbench = false;  ///< written by `pmbench train-encoder` (not the official weights)
 };
 
-/// sha256 of bytes / of a file's bytes, as 64 lowercase hex digits. file_sha256 throws Error(Io)
-/// when the file is unreadable.
-std::string sha256_hex(const char* data, std::size_t size);
-std::string file_sha256(const std::string& path);
 
 /// Copies frames [start, start + kFrames) of a clip into `row` (kWindowSize floats) as
 /// concat(right_pose, left_pose) per frame. The clip must have at least start + kFrames frames.

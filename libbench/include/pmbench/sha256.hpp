@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace pmbench::dataset {
+namespace pmbench {
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
@@ -15,4 +15,4 @@ std::string read_file_bytes(const std::string& path);
 /// SHA-256 of a file's bytes (streamed), as 64 lowercase hex digits.
 std::string sha256_file(const std::string& path);
 
-}  // namespace pmbench::dataset
+}  // namespace pmbench

@@ -1,4 +1,4 @@
-#include "pmbench/dataset/sha256.hpp"
+#include "pmbench/sha256.hpp"
 
 #include <openssl/evp.h>
 
@@ -11,7 +11,7 @@
 
 #include "pmbench/error.hpp"
 
-namespace pmbench::dataset {
+namespace pmbench {
 namespace {
 
 struct MdCtxDeleter {
@@ -79,4 +79,4 @@ std::string sha256_file(const std::string& path) {
   return finish_hex(ctx.get());
 }
 
-}  // namespace pmbench::dataset
+}  // namespace pmbench
