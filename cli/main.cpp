@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);  // usage errors: message on stderr, exit code 2 or more
+    // --help / --version exit 0; every usage error exits 2 (CLI11 prints the message)
+    return app.exit(e) == 0 ? 0 : 2;
   }
   try {
     return runner ? runner() : 2;

@@ -6,10 +6,11 @@ pose values and the wrist translation of each hand. Predictions: the ground trut
 few frames, smoothed and perturbed, as a mediocre model would produce. Needs numpy and h5py
 (Debian python3-numpy python3-h5py).
 
-Usage: /usr/bin/python3 scripts/make_example.py [OUT.h5]
+Usage: /usr/bin/python3 scripts/make_example.py [OUT.h5] [--clips N] [--seed S]
+(--clips 8400 makes a test-split-sized file, about 1.6 GB, for scale measurements)
 """
+import argparse
 import os
-import sys
 
 import h5py
 import numpy as np
@@ -36,13 +37,18 @@ def predict(rng, gt, delay, noise):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "examples", "data",
-                                                             "example.h5")
-    rng = np.random.default_rng(SEED)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", "examples", "data",
+                                                           "example.h5"))
+    ap.add_argument("--clips", type=int, default=CLIPS)
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args()
+    out, clips = args.out, args.clips
+    rng = np.random.default_rng(args.seed)
     groups = {"gt": {}, "pred": {}}
     for hand in ("right", "left"):
-        pose = random_walk(rng, CLIPS, FRAMES, 48, 0.01, 0.3)
-        trans = random_walk(rng, CLIPS, FRAMES, 3, 0.002, 0.1) + np.array([0.0, 0.1, 0.5])
+        pose = random_walk(rng, clips, FRAMES, 48, 0.01, 0.3)
+        trans = random_walk(rng, clips, FRAMES, 3, 0.002, 0.1) + np.array([0.0, 0.1, 0.5])
         groups["gt"][hand + "_pose"] = pose
         groups["gt"][hand + "_trans"] = trans
         groups["pred"][hand + "_pose"] = predict(rng, pose, 4, 0.02)
@@ -56,7 +62,7 @@ def main():
             for name, a in arrays.items():
                 g.create_dataset(name, data=a.astype(np.float32), chunks=(1, FRAMES, a.shape[2]),
                                  compression="gzip", shuffle=True)
-        ids = ["example/clip%02d@0" % i for i in range(CLIPS)]
+        ids = ["example/clip%02d@0" % i for i in range(clips)]
         f.create_dataset("clip_id", data=np.array(ids, dtype=object), dtype=h5py.string_dtype("utf-8"))
     os.replace(tmp, out)
 

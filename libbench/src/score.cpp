@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -58,24 +60,45 @@ void score_blocks(const ClipSource& pred, const ClipSource& gt, const ScoreOptio
   const std::size_t total = report.n_clips;
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t block = std::max<std::size_t>(1, options.block_clips);
-  std::vector<io::ClipMotion<Scalar>> pred_block, gt_block;
-  for (std::size_t first = 0; first < total; first += block) {
+  struct Block {
+    std::vector<io::ClipMotion<Scalar>> pred, gt;
+  };
+  auto read_block = [&](std::size_t first, Block& b) {
     const std::size_t count = std::min(block, total - first);
-    pred.read(first, count, pred_block);
-    gt.read(first, count, gt_block);
-    parallel_for(count * io::kNumHands, threads, [&](std::size_t task) {
-      const std::size_t c = task / io::kNumHands;
-      const int h = static_cast<int>(task % io::kNumHands);
-      const io::HandMotion<Scalar>& g = gt_block[c].hands[h];
-      const io::HandMotion<Scalar>& p = pred_block[c].hands[h];
-      for (int m = 0; m < kNumHandMetrics; ++m) {
-        const auto metric = static_cast<HandMetric>(m);
-        const bool pose = metric_uses_pose(metric);
-        report.per_clip[h][m][first + c] =
-            evaluate_hand_metric<Scalar>(metric, pose ? g.pose : g.trans, pose ? p.pose : p.trans);
-      }
-    });
+    pred.read(first, count, b.pred);
+    gt.read(first, count, b.gt);
+  };
+  // Two blocks in memory: the next one is read (and decompressed) on one thread, the only one
+  // touching the files, while the workers score the current one.
+  Block current, next;
+  read_block(0, current);
+  for (std::size_t first = 0; first < total; first += block) {
+    const std::size_t count = current.pred.size();
+    const std::size_t next_first = first + block;
+    std::future<void> pending;
+    if (next_first < total) pending = std::async(std::launch::async, read_block, next_first, std::ref(next));
+    try {
+      parallel_for(count * io::kNumHands, threads, [&](std::size_t task) {
+        const std::size_t c = task / io::kNumHands;
+        const int h = static_cast<int>(task % io::kNumHands);
+        const io::HandMotion<Scalar>& g = current.gt[c].hands[h];
+        const io::HandMotion<Scalar>& p = current.pred[c].hands[h];
+        for (int m = 0; m < kNumHandMetrics; ++m) {
+          const auto metric = static_cast<HandMetric>(m);
+          const bool pose = metric_uses_pose(metric);
+          report.per_clip[h][m][first + c] =
+              evaluate_hand_metric<Scalar>(metric, pose ? g.pose : g.trans, pose ? p.pose : p.trans);
+        }
+      });
+    } catch (...) {
+      if (pending.valid()) pending.wait();  // never leave the reader running on freed buffers
+      throw;
+    }
     if (options.progress) options.progress(first + count, total);
+    if (pending.valid()) {
+      pending.get();  // rethrows a read error
+      std::swap(current, next);
+    }
   }
 }
 

@@ -120,9 +120,13 @@ TEST(Cli, BadInputFailsWithOneLineAndNoOutputFile) {
 }
 
 TEST(Cli, UsageErrorsExitNonZero) {
-  EXPECT_NE(pmbench("score " + golden_case_path("e_short_T12") + " --format xml").code, 0);
-  EXPECT_NE(pmbench("score").code, 0);
-  EXPECT_NE(pmbench("").code, 0);
+  EXPECT_EQ(pmbench("score " + golden_case_path("e_short_T12") + " --format xml").code, 2);
+  EXPECT_EQ(pmbench("score").code, 2);
+  EXPECT_EQ(pmbench("").code, 2);
+  EXPECT_EQ(pmbench("score --threads many x.h5").code, 2);
+  const CliRun help = pmbench("score --help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--precision"));
 }
 
 // Predictions and ground truth in two files, clips in different orders, matched by clip_id.
