@@ -22,19 +22,25 @@ namespace {
 
 using RowMatrix = MatrixRM<double>;
 
-// Squared distances of the rows `ids` of x to every row of x: [ids.size(), n].
-Eigen::MatrixXd distances_to_rows(const RowMatrix& x, const Eigen::VectorXd& x_sq, const std::vector<Eigen::Index>& ids) {
-  Eigen::MatrixXd picked(ids.size(), x.cols());
-  for (std::size_t i = 0; i < ids.size(); ++i) picked.row(i) = x.row(ids[i]);
-  Eigen::MatrixXd d = -2.0 * (picked * x.transpose());
-  for (std::size_t i = 0; i < ids.size(); ++i) d.row(i).array() += x_sq(ids[i]);
-  d.rowwise() += x_sq.transpose();
-  return d.cwiseMax(0.0);
+// Squared distances of the rows `ids` of x to every row of x: [ids.size(), n], as
+// (-2 x_id.x_i + |x_id|^2) + |x_i|^2 clipped at 0. The dot products are summed over the
+// coordinates in order (as the matrix product this replaces accumulates over its depth), for all
+// frames at once from the column-major copy `cols` of x: contiguous, vectorisable, no temporaries.
+void distances_to_rows(const RowMatrix& x, const Eigen::MatrixXd& cols, const Eigen::VectorXd& x_sq,
+                       const std::vector<Eigen::Index>& ids, RowMatrix& d) {
+  const Eigen::Index n = x.rows();
+  d.resize(static_cast<Eigen::Index>(ids.size()), n);
+  Eigen::VectorXd acc(n);
+  for (std::size_t t = 0; t < ids.size(); ++t) {
+    acc.setZero();
+    for (Eigen::Index a = 0; a < x.cols(); ++a) acc += x(ids[t], a) * cols.col(a);
+    d.row(static_cast<Eigen::Index>(t)) =
+        ((-2.0 * acc.array() + x_sq(ids[t])) + x_sq.array()).cwiseMax(0.0).matrix().transpose();
+  }
 }
 
-double row_sum(const Eigen::MatrixXd& m, Eigen::Index row) {
-  Eigen::RowVectorXd r = m.row(row);
-  return numpy_pairwise_sum(r.data(), static_cast<std::size_t>(r.size()));
+double row_sum(const RowMatrix& m, Eigen::Index row) {
+  return numpy_pairwise_sum(m.row(row).data(), static_cast<std::size_t>(m.cols()));
 }
 
 // Greedy k-means++ (2 + floor(ln K) local trials per centre).
@@ -44,8 +50,10 @@ RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int 
   RowMatrix centers(clusters, x.cols());
   const Eigen::Index first = rng.randint(n);
   centers.row(0) = x.row(first);
-  Eigen::MatrixXd closest_m = distances_to_rows(x, x_sq, {first});
-  Eigen::RowVectorXd closest = closest_m.row(0);
+  const Eigen::MatrixXd cols = x;  // column-major copy for distances_to_rows
+  RowMatrix d;
+  distances_to_rows(x, cols, x_sq, {first}, d);
+  Eigen::RowVectorXd closest = d.row(0);
   double potential = numpy_pairwise_sum(closest.data(), static_cast<std::size_t>(n));
   std::vector<double> cumulative(n);
   for (int c = 1; c < clusters; ++c) {
@@ -56,7 +64,7 @@ RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int 
       const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), r);  // searchsorted, side=left
       candidates[t] = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
     }
-    Eigen::MatrixXd d = distances_to_rows(x, x_sq, candidates);
+    distances_to_rows(x, cols, x_sq, candidates, d);
     for (int t = 0; t < trials; ++t) d.row(t) = d.row(t).cwiseMin(closest);
     int best = 0;
     double best_potential = row_sum(d, 0);
@@ -71,16 +79,24 @@ RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int 
   return centers;
 }
 
-// argmin_j |c_j|^2 - 2 x.c_j, first index on ties.
-void assign_labels(const RowMatrix& x, const RowMatrix& centers, std::vector<int>& labels) {
+// argmin_j |c_j|^2 - 2 x.c_j, first index on ties. Each x.c_j is summed over the coordinates in
+// order, as the blocked matrix product it replaces accumulates over its depth, but without the
+// product's set-up and temporary: the centres are held coordinate-major (`by_coord`, [d, K]) so the
+// K dot products of a frame advance together, contiguous and vectorisable.
+void assign_labels(const RowMatrix& x, const RowMatrix& centers, std::vector<int>& labels, RowMatrix& by_coord,
+                   Eigen::VectorXd& acc) {
+  const Eigen::Index k = centers.rows(), d = centers.cols();
   const Eigen::VectorXd c_sq = centers.rowwise().squaredNorm();
-  Eigen::MatrixXd d = -2.0 * (x * centers.transpose());
-  d.rowwise() += c_sq.transpose();
+  by_coord = centers.transpose();
+  acc.resize(k);
   for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    acc.setZero();
+    for (Eigen::Index a = 0; a < d; ++a) acc += x(i, a) * by_coord.row(a).transpose();
     Eigen::Index arg = 0;
-    double best = d(i, 0);
-    for (Eigen::Index j = 1; j < d.cols(); ++j) {
-      if (d(i, j) < best) best = d(i, j), arg = j;
+    double best = -2.0 * acc(0) + c_sq(0);
+    for (Eigen::Index j = 1; j < k; ++j) {
+      const double v = -2.0 * acc(j) + c_sq(j);
+      if (v < best) best = v, arg = j;
     }
     labels[i] = static_cast<int>(arg);
   }
@@ -115,8 +131,10 @@ std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& r
   RowMatrix sums(k, x.cols());
   Eigen::VectorXd weight(k);
   bool strict = false;
+  RowMatrix by_coord;  // assign_labels scratch
+  Eigen::VectorXd acc;
   for (int iter = 0; iter < options.max_iter; ++iter) {
-    assign_labels(x, centers, labels);
+    assign_labels(x, centers, labels, by_coord, acc);
     sums.setZero();
     weight.setZero();
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -156,7 +174,7 @@ std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& r
     if (shift <= tol) break;
     previous = labels;
   }
-  if (!strict) assign_labels(x, centers, labels);
+  if (!strict) assign_labels(x, centers, labels, by_coord, acc);
   return labels;
 }
 
