@@ -25,7 +25,7 @@ struct Components {
 // Buffers of the M-step, allocated once per fit rather than once per component and iteration.
 struct MStepScratch {
   std::vector<Eigen::Index> active;  // frames that carry a component's statistics
-  Eigen::VectorXd diff, weighted;    // [d]
+  Eigen::VectorXd mean, diff, weighted;  // [d]
   Eigen::MatrixXd cov, solved;       // [d, d]
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt;
 };
@@ -50,6 +50,7 @@ void estimate_components(const MatrixRM<double>& rows, const Eigen::MatrixXd& re
   c.prec_chol.resize(k);
   c.log_det.resize(k);
   s.active.reserve(static_cast<std::size_t>(n));
+  s.mean.resize(d);
   s.diff.resize(d);
   s.weighted.resize(d);
   s.cov.resize(d, d);
@@ -68,19 +69,32 @@ void estimate_components(const MatrixRM<double>& rows, const Eigen::MatrixXd& re
     count += 10 * std::numeric_limits<double>::epsilon();
     c.counts(j) = count;
 
-    auto mean = c.means.row(j);
-    mean.setZero();
-    for (const Eigen::Index i : s.active) mean += r[i] * rows.row(i);
-    mean /= count;
-    s.cov.setZero();
+    // Plain loops over raw rows: at d = 10, Eigen's dynamic-size expressions spend more in set-up
+    // than in arithmetic.
+    double* mean = s.mean.data();
+    double* diff = s.diff.data();
+    double* weighted = s.weighted.data();
+    double* cov = s.cov.data();  // column-major d x d, lower triangle used
+    std::fill(mean, mean + d, 0.0);
     for (const Eigen::Index i : s.active) {
-      s.diff = rows.row(i).transpose() - mean.transpose();
-      s.weighted = s.diff * r[i];
+      const double* xi = rows.row(i).data();
+      for (Eigen::Index a = 0; a < d; ++a) mean[a] += r[i] * xi[a];
+    }
+    for (Eigen::Index a = 0; a < d; ++a) mean[a] /= count;
+    std::fill(cov, cov + d * d, 0.0);
+    for (const Eigen::Index i : s.active) {
+      const double* xi = rows.row(i).data();
       for (Eigen::Index a = 0; a < d; ++a) {
-        const double w = s.weighted(a);
-        for (Eigen::Index b = a; b < d; ++b) s.cov(b, a) += w * s.diff(b);
+        diff[a] = xi[a] - mean[a];
+        weighted[a] = diff[a] * r[i];
+      }
+      for (Eigen::Index a = 0; a < d; ++a) {
+        const double w = weighted[a];
+        double* column = cov + a * d;
+        for (Eigen::Index b = a; b < d; ++b) column[b] += w * diff[b];
       }
     }
+    c.means.row(j) = s.mean.transpose();
     for (Eigen::Index a = 0; a < d; ++a) {
       for (Eigen::Index b = a; b < d; ++b) s.cov(b, a) /= count;
       s.cov(a, a) += reg_covar;
@@ -104,11 +118,10 @@ void estimate_components(const MatrixRM<double>& rows, const Eigen::MatrixXd& re
 //
 // The Mahalanobis terms are computed as scikit-learn writes them, y = x P - mu P (P upper
 // triangular), summed over a = 0..b in order and squared into maha column by column, but blocked
-// over kBlock frames: the block's partial sums stay in registers while the d x d triangle of P is
-// walked, instead of streaming a length-n array through memory for every (a, b) pair. Same
-// operations in the same order per frame, so the same bits as the unblocked loop, at about a third
-// of the memory traffic.
-constexpr Eigen::Index kBlock = 16;
+// over kBlock frames: the block's partial sums are a fixed-size array that stays in registers while
+// the d x d triangle of P is walked, instead of streaming a length-n array through memory for every
+// (a, b) pair. Same operations in the same order per frame, so the same bits as the unblocked loop.
+constexpr int kBlock = 8;
 
 double expectation(const Eigen::MatrixXd& x, const Components& c, const Eigen::VectorXd& weights,
                    Eigen::MatrixXd& log_resp, std::vector<double>& norm) {
@@ -127,24 +140,15 @@ double expectation(const Eigen::MatrixXd& x, const Components& c, const Eigen::V
     const double offset = c.log_det(j) + std::log(weights(j));
     for (Eigen::Index start = 0; start < n; start += kBlock) {
       if (start + kBlock <= n) {
-        double maha[kBlock] = {};
+        using Block = Eigen::Array<double, kBlock, 1>;  // fixed size: held in registers
+        Block maha = Block::Zero();
         for (Eigen::Index b = 0; b < d; ++b) {
-          double y[kBlock];
-          const double* x0 = x.col(0).data() + start;
-          const double p0 = p(0, b);
-          for (Eigen::Index t = 0; t < kBlock; ++t) y[t] = x0[t] * p0;
-          for (Eigen::Index a = 1; a <= b; ++a) {
-            const double* xa = x.col(a).data() + start;
-            const double pab = p(a, b);
-            for (Eigen::Index t = 0; t < kBlock; ++t) y[t] += xa[t] * pab;
-          }
-          for (Eigen::Index t = 0; t < kBlock; ++t) {
-            const double v = y[t] - mean_proj[b];
-            maha[t] += v * v;
-          }
+          Block y = Eigen::Map<const Block>(x.col(0).data() + start) * p(0, b);
+          for (Eigen::Index a = 1; a <= b; ++a) y += Eigen::Map<const Block>(x.col(a).data() + start) * p(a, b);
+          y -= mean_proj[b];
+          maha += y.square();
         }
-        double* out = log_resp.col(j).data() + start;
-        for (Eigen::Index t = 0; t < kBlock; ++t) out[t] = -0.5 * (log_2pi_d + maha[t]) + offset;
+        Eigen::Map<Block>(log_resp.col(j).data() + start) = -0.5 * (log_2pi_d + maha) + offset;
       } else {  // the last few frames
         for (Eigen::Index i = start; i < n; ++i) {
           double maha = 0.0;

@@ -89,13 +89,19 @@ void assign_labels(const RowMatrix& x, const RowMatrix& centers, std::vector<int
   const Eigen::VectorXd c_sq = centers.rowwise().squaredNorm();
   by_coord = centers.transpose();
   acc.resize(k);
+  double* dot = acc.data();
   for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    acc.setZero();
-    for (Eigen::Index a = 0; a < d; ++a) acc += x(i, a) * by_coord.row(a).transpose();
+    const double* xi = x.row(i).data();
+    for (Eigen::Index j = 0; j < k; ++j) dot[j] = 0.0;
+    for (Eigen::Index a = 0; a < d; ++a) {
+      const double xa = xi[a];
+      const double* ca = by_coord.row(a).data();
+      for (Eigen::Index j = 0; j < k; ++j) dot[j] += xa * ca[j];
+    }
     Eigen::Index arg = 0;
-    double best = -2.0 * acc(0) + c_sq(0);
+    double best = -2.0 * dot[0] + c_sq(0);
     for (Eigen::Index j = 1; j < k; ++j) {
-      const double v = -2.0 * acc(j) + c_sq(j);
+      const double v = -2.0 * dot[j] + c_sq(j);
       if (v < best) best = v, arg = j;
     }
     labels[i] = static_cast<int>(arg);
