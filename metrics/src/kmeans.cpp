@@ -44,13 +44,13 @@ double row_sum(const RowMatrix& m, Eigen::Index row) {
 }
 
 // Greedy k-means++ (2 + floor(ln K) local trials per centre).
-RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int clusters, NumpyRandomState& rng) {
+RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::MatrixXd& cols, const Eigen::VectorXd& x_sq, int clusters,
+                           NumpyRandomState& rng) {
   const Eigen::Index n = x.rows();
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
   RowMatrix centers(clusters, x.cols());
   const Eigen::Index first = rng.randint(n);
   centers.row(0) = x.row(first);
-  const Eigen::MatrixXd cols = x;  // column-major copy for distances_to_rows
   RowMatrix d;
   distances_to_rows(x, cols, x_sq, {first}, d);
   Eigen::RowVectorXd closest = d.row(0);
@@ -81,27 +81,42 @@ RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::VectorXd& x_sq, int 
 
 // argmin_j |c_j|^2 - 2 x.c_j, first index on ties. Each x.c_j is summed over the coordinates in
 // order, as the blocked matrix product it replaces accumulates over its depth, but without the
-// product's set-up and temporary: the centres are held coordinate-major (`by_coord`, [d, K]) so the
-// K dot products of a frame advance together, contiguous and vectorisable.
-void assign_labels(const RowMatrix& x, const RowMatrix& centers, std::vector<int>& labels, RowMatrix& by_coord,
-                   Eigen::VectorXd& acc) {
-  const Eigen::Index k = centers.rows(), d = centers.cols();
+// product's set-up and temporary: frames are taken kBlock at a time from the column-major copy
+// `cols` of x, so one centre's dot products for the block advance together in registers.
+constexpr int kBlock = 8;
+
+void assign_labels(const Eigen::MatrixXd& cols, const RowMatrix& centers, std::vector<int>& labels) {
+  using Block = Eigen::Array<double, kBlock, 1>;
+  const Eigen::Index n = cols.rows(), d = cols.cols(), k = centers.rows();
   const Eigen::VectorXd c_sq = centers.rowwise().squaredNorm();
-  by_coord = centers.transpose();
-  acc.resize(k);
-  double* dot = acc.data();
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    const double* xi = x.row(i).data();
-    for (Eigen::Index j = 0; j < k; ++j) dot[j] = 0.0;
-    for (Eigen::Index a = 0; a < d; ++a) {
-      const double xa = xi[a];
-      const double* ca = by_coord.row(a).data();
-      for (Eigen::Index j = 0; j < k; ++j) dot[j] += xa * ca[j];
+  auto distance = [&](Eigen::Index j, Eigen::Index i) {  // one frame (the last few)
+    double dot = cols(i, 0) * centers(j, 0);
+    for (Eigen::Index a = 1; a < d; ++a) dot += cols(i, a) * centers(j, a);
+    return -2.0 * dot + c_sq(j);
+  };
+  Eigen::Index start = 0;
+  for (; start + kBlock <= n; start += kBlock) {
+    Block best;
+    int arg[kBlock] = {};
+    for (Eigen::Index j = 0; j < k; ++j) {
+      Block dot = Eigen::Map<const Block>(cols.col(0).data() + start) * centers(j, 0);
+      for (Eigen::Index a = 1; a < d; ++a) dot += Eigen::Map<const Block>(cols.col(a).data() + start) * centers(j, a);
+      const Block v = -2.0 * dot + c_sq(j);
+      if (j == 0) {
+        best = v;
+        continue;
+      }
+      for (int t = 0; t < kBlock; ++t) {
+        if (v(t) < best(t)) best(t) = v(t), arg[t] = static_cast<int>(j);
+      }
     }
+    for (int t = 0; t < kBlock; ++t) labels[start + t] = arg[t];
+  }
+  for (Eigen::Index i = start; i < n; ++i) {
     Eigen::Index arg = 0;
-    double best = -2.0 * dot[0] + c_sq(0);
+    double best = distance(0, i);
     for (Eigen::Index j = 1; j < k; ++j) {
-      const double v = -2.0 * dot[j] + c_sq(j);
+      const double v = distance(j, i);
       if (v < best) best = v, arg = j;
     }
     labels[i] = static_cast<int>(arg);
@@ -132,15 +147,14 @@ std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& r
   RowMatrix x = data.rowwise() - mean;
   const Eigen::VectorXd x_sq = x.rowwise().squaredNorm();
 
-  RowMatrix centers = kmeans_plus_plus(x, x_sq, k, rng);
+  const Eigen::MatrixXd cols = x;  // column-major copy: dot products over all frames at once
+  RowMatrix centers = kmeans_plus_plus(x, cols, x_sq, k, rng);
   std::vector<int> labels(n), previous(n, -1);
   RowMatrix sums(k, x.cols());
   Eigen::VectorXd weight(k);
   bool strict = false;
-  RowMatrix by_coord;  // assign_labels scratch
-  Eigen::VectorXd acc;
   for (int iter = 0; iter < options.max_iter; ++iter) {
-    assign_labels(x, centers, labels, by_coord, acc);
+    assign_labels(cols, centers, labels);
     sums.setZero();
     weight.setZero();
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -180,7 +194,7 @@ std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& r
     if (shift <= tol) break;
     previous = labels;
   }
-  if (!strict) assign_labels(x, centers, labels, by_coord, acc);
+  if (!strict) assign_labels(cols, centers, labels);
   return labels;
 }
 
