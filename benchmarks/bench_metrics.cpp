@@ -1,6 +1,7 @@
 // Time of each per-hand metric on one clip (T = 240) and of the four metrics on both hands of a
 // clip, single-threaded, on random walks and on rounded sinusoids (slow EM convergence).
-// Ratios against the official code: see README ("Speed").
+// Ratios against the official code: scripts/bench_official.py times the official calls on the same
+// clips; results and method in docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
