@@ -24,9 +24,9 @@ struct Components {
 
 // Buffers of the M-step, allocated once per fit rather than once per component and iteration.
 struct MStepScratch {
-  std::vector<Eigen::Index> active;  // frames that carry a component's statistics
+  std::vector<Eigen::Index> active;      // frames that carry a component's statistics
   Eigen::VectorXd mean, diff, weighted;  // [d]
-  Eigen::MatrixXd cov, solved;       // [d, d]
+  Eigen::MatrixXd cov, solved;           // [d, d]
   Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt;
 };
 
@@ -144,7 +144,8 @@ double expectation(const Eigen::MatrixXd& x, const Components& c, const Eigen::V
         Block maha = Block::Zero();
         for (Eigen::Index b = 0; b < d; ++b) {
           Block y = Eigen::Map<const Block>(x.col(0).data() + start) * p(0, b);
-          for (Eigen::Index a = 1; a <= b; ++a) y += Eigen::Map<const Block>(x.col(a).data() + start) * p(a, b);
+          for (Eigen::Index a = 1; a <= b; ++a)
+            y += Eigen::Map<const Block>(x.col(a).data() + start) * p(a, b);
           y -= mean_proj[b];
           maha += y.square();
         }

@@ -1,9 +1,9 @@
 // IncrementalPCA as scikit-learn 1.2 runs it (Ross et al. 2008 update): the first batch keeps
 // the input precision, later batches are stacked in float64 against a float64 running mean.
-#include <algorithm>
-#include <limits>
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -30,8 +30,9 @@ namespace {
 // Solves (T - shift I) x = rhs in place for the symmetric tridiagonal T (diag, off), by Gaussian
 // elimination with partial pivoting (LAPACK dlagtf/dlagts); a zero pivot is replaced by `tiny`.
 // `u0`, `u1`, `u2` are scratch of size n (the pivoted upper factor's three diagonals).
-void solve_shifted_tridiagonal(const Eigen::VectorXd& diag, const Eigen::VectorXd& off, double shift, double tiny,
-                               Eigen::VectorXd& x, Eigen::VectorXd& u0, Eigen::VectorXd& u1, Eigen::VectorXd& u2) {
+void solve_shifted_tridiagonal(const Eigen::VectorXd& diag, const Eigen::VectorXd& off, double shift,
+                               double tiny, Eigen::VectorXd& x, Eigen::VectorXd& u0, Eigen::VectorXd& u1,
+                               Eigen::VectorXd& u2) {
   const Eigen::Index n = diag.size();
   double a = diag(0) - shift;  // current pivot row: [a, b, c]
   double b = n > 1 ? off(0) : 0.0, c = 0.0;
@@ -140,8 +141,8 @@ struct SvdWorkspace {
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> values;
 };
 
-void top_right_singular(const Eigen::MatrixXd& rows, int k, Eigen::VectorXd& singular, Eigen::MatrixXd& components,
-                        SvdWorkspace& w) {
+void top_right_singular(const Eigen::MatrixXd& rows, int k, Eigen::VectorXd& singular,
+                        Eigen::MatrixXd& components, SvdWorkspace& w) {
   const Eigen::Index n = rows.cols(), dims = rows.rows();
   // Gram matrix (lower triangle) by dot products of the contiguous rows of m.
   w.gram.resize(n, n);
@@ -156,11 +157,12 @@ void top_right_singular(const Eigen::MatrixXd& rows, int k, Eigen::VectorXd& sin
   const double eps = std::numeric_limits<double>::epsilon();
   const double tiny = std::max(norm, std::numeric_limits<double>::min()) * eps;
   const double cluster_gap = 1e-3 * norm;  // dstein's reorthogonalisation threshold (ORTOL)
-  w.z.resize(n, k);  // eigenvectors of the tridiagonal matrix
+  w.z.resize(n, k);                        // eigenvectors of the tridiagonal matrix
   w.x.resize(n), w.u0.resize(n), w.u1.resize(n), w.u2.resize(n);
   if (w.start.size() != n) {
     w.start.resize(n);
-    for (Eigen::Index j = 0; j < n; ++j) w.start(j) = 1.0 + 1e-3 * static_cast<double>((j * 7919) % 101) / 101.0;
+    for (Eigen::Index j = 0; j < n; ++j)
+      w.start(j) = 1.0 + 1e-3 * static_cast<double>((j * 7919) % 101) / 101.0;
   }
   Eigen::VectorXd& x = w.x;
   for (int i = 0; i < k; ++i) {
@@ -223,13 +225,14 @@ Eigen::VectorXd column_sums_double(const FramesRef<Scalar>& x, int begin, int en
 }  // namespace
 
 template <class Scalar>
-MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x, const IncrementalPcaOptions& options) {
+MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x,
+                                            const IncrementalPcaOptions& options) {
   const int rows = static_cast<int>(x.rows());
   const int dims = static_cast<int>(x.cols());
   const int k = options.components;
   if (k > dims) {
-    throw OfficialWouldRaise("IncrementalPCA: n_components=" + std::to_string(k) + " > n_features=" +
-                             std::to_string(dims));
+    throw OfficialWouldRaise("IncrementalPCA: n_components=" + std::to_string(k) +
+                             " > n_features=" + std::to_string(dims));
   }
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(dims);
   Eigen::VectorXd singular;
@@ -245,8 +248,8 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x, const In
                                " must be <= the batch number of samples " + std::to_string(m));
     }
     const long total = seen + m;
-    const Eigen::VectorXd new_mean = (mean * static_cast<double>(seen) + column_sums_double(x, begin, end)) /
-                                     static_cast<double>(total);
+    const Eigen::VectorXd new_mean =
+        (mean * static_cast<double>(seen) + column_sums_double(x, begin, end)) / static_cast<double>(total);
     // The stacked matrix is built transposed: each of its rows is a contiguous column here.
     Eigen::MatrixXd& stacked = stacked_t;
     if (seen == 0) {
@@ -254,12 +257,14 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x, const In
       stacked.resize(dims, m);
       for (int r = 0; r < m; ++r) {
         for (int c = 0; c < dims; ++c) {
-          stacked(c, r) = static_cast<double>(static_cast<Scalar>(static_cast<double>(x(begin + r, c)) - new_mean(c)));
+          stacked(c, r) =
+              static_cast<double>(static_cast<Scalar>(static_cast<double>(x(begin + r, c)) - new_mean(c)));
         }
       }
     } else {
       // batch mean and centring in the input precision, rows summed in order
-      Eigen::Matrix<Scalar, 1, Eigen::Dynamic> batch_mean = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>::Zero(dims);
+      Eigen::Matrix<Scalar, 1, Eigen::Dynamic> batch_mean =
+          Eigen::Matrix<Scalar, 1, Eigen::Dynamic>::Zero(dims);
       for (int r = begin; r < end; ++r) batch_mean += x.row(r);
       batch_mean /= static_cast<Scalar>(m);
       const double correction = std::sqrt((static_cast<double>(seen) / static_cast<double>(total)) * m);
@@ -288,7 +293,9 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x, const In
   return centred * components.transpose();
 }
 
-template MatrixRM<double> incremental_pca_projection<float>(const FramesRef<float>&, const IncrementalPcaOptions&);
-template MatrixRM<double> incremental_pca_projection<double>(const FramesRef<double>&, const IncrementalPcaOptions&);
+template MatrixRM<double> incremental_pca_projection<float>(const FramesRef<float>&,
+                                                            const IncrementalPcaOptions&);
+template MatrixRM<double> incremental_pca_projection<double>(const FramesRef<double>&,
+                                                             const IncrementalPcaOptions&);
 
 }  // namespace pmbench::wgd

@@ -44,8 +44,8 @@ double row_sum(const RowMatrix& m, Eigen::Index row) {
 }
 
 // Greedy k-means++ (2 + floor(ln K) local trials per centre).
-RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::MatrixXd& cols, const Eigen::VectorXd& x_sq, int clusters,
-                           NumpyRandomState& rng) {
+RowMatrix kmeans_plus_plus(const RowMatrix& x, const Eigen::MatrixXd& cols, const Eigen::VectorXd& x_sq,
+                           int clusters, NumpyRandomState& rng) {
   const Eigen::Index n = x.rows();
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
   RowMatrix centers(clusters, x.cols());
@@ -100,7 +100,8 @@ void assign_labels(const Eigen::MatrixXd& cols, const RowMatrix& centers, std::v
     int arg[kBlock] = {};
     for (Eigen::Index j = 0; j < k; ++j) {
       Block dot = Eigen::Map<const Block>(cols.col(0).data() + start) * centers(j, 0);
-      for (Eigen::Index a = 1; a < d; ++a) dot += Eigen::Map<const Block>(cols.col(a).data() + start) * centers(j, a);
+      for (Eigen::Index a = 1; a < d; ++a)
+        dot += Eigen::Map<const Block>(cols.col(a).data() + start) * centers(j, a);
       const Block v = -2.0 * dot + c_sq(j);
       if (j == 0) {
         best = v;
@@ -131,12 +132,14 @@ double mean_column_variance(const RowMatrix& x) {
   Eigen::RowVectorXd var = Eigen::RowVectorXd::Zero(x.cols());
   for (Eigen::Index i = 0; i < n; ++i) var += (x.row(i) - mean).array().square().matrix();
   var /= static_cast<double>(n);
-  return numpy_pairwise_sum(var.data(), static_cast<std::size_t>(var.size())) / static_cast<double>(var.size());
+  return numpy_pairwise_sum(var.data(), static_cast<std::size_t>(var.size())) /
+         static_cast<double>(var.size());
 }
 
 }  // namespace
 
-std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& rng, const KMeansOptions& options) {
+std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& rng,
+                               const KMeansOptions& options) {
   const Eigen::Index n = data.rows();
   const int k = options.clusters;
   const double tol = mean_column_variance(data) * options.tol;
@@ -171,7 +174,8 @@ std::vector<int> kmeans_labels(const MatrixRM<double>& data, NumpyRandomState& r
       for (Eigen::Index i = 0; i < n; ++i) far[i] = (x.row(i) - centers.row(labels[i])).squaredNorm();
       std::vector<Eigen::Index> order(n);
       std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return far[a] > far[b]; });
+      std::stable_sort(order.begin(), order.end(),
+                       [&](Eigen::Index a, Eigen::Index b) { return far[a] > far[b]; });
       for (std::size_t e = 0; e < empty.size(); ++e) {
         const Eigen::Index point = order[e];
         const int from = labels[point];
