@@ -68,7 +68,8 @@ void BM_Metric(benchmark::State& state) {
                                                   pose ? clip.pred_pose : clip.pred_trans);
     benchmark::DoNotOptimize(r.value);
   }
-  state.SetLabel(std::string(pmbench::kHandMetricNames[state.range(0)]) + (periodic ? " sinusoid" : " random-walk"));
+  state.SetLabel(std::string(pmbench::kHandMetricNames[state.range(0)]) +
+                 (periodic ? " sinusoid" : " random-walk"));
 }
 BENCHMARK(BM_Metric)->ArgsProduct({{0, 1, 2, 3}, {0, 1}})->Unit(benchmark::kMicrosecond);
 

@@ -45,7 +45,6 @@ ReportFormat choose_format(const ScoreArgs& args) {
   return isatty(STDOUT_FILENO) ? ReportFormat::Table : ReportFormat::Json;
 }
 
-
 int run_score(const ScoreArgs& args) {
   const Precision precision = args.precision == "float64" ? Precision::Float64 : Precision::Float32;
   const ReportFormat format = choose_format(args);
@@ -66,13 +65,14 @@ int run_score(const ScoreArgs& args) {
     if (pred_file.has_clip_ids() && gt_file.has_clip_ids()) {
       FileClipSource pred_ids_source(pred_file, io::kPredGroup);
       FileClipSource gt_ids_source(gt_file, io::kGtGroup);
-      gt_rows = match_clip_ids(pred_ids_source.clip_ids(), gt_ids_source.clip_ids(), "'" + pred_file.path() + "'",
-                               "'" + gt_file.path() + "'");
+      gt_rows = match_clip_ids(pred_ids_source.clip_ids(), gt_ids_source.clip_ids(),
+                               "'" + pred_file.path() + "'", "'" + gt_file.path() + "'");
     }
   }
   if (gt_rows.empty()) {
     PMBENCH_CHECK(pred_shape.clips == gt_shape.clips, InvalidInput, "'", pred_file.path(), "' /pred has ",
-                  pred_shape.clips, " clips but the ground truth '", gt_file.path(), "' /gt has ", gt_shape.clips);
+                  pred_shape.clips, " clips but the ground truth '", gt_file.path(), "' /gt has ",
+                  gt_shape.clips);
   }
   FileClipSource pred(pred_file, io::kPredGroup);
   FileClipSource gt(gt_file, io::kGtGroup, gt_rows);
@@ -128,14 +128,18 @@ void register_score_command(CLI::App& app, CommandRunner& runner) {
   CLI::App* cmd = app.add_subcommand("score", "Score a predictions file against its ground truth");
   cmd->add_option("predictions", args->predictions, "HDF5 file with /pred (and /gt unless --gt), format v1")
       ->required();
-  cmd->add_option("--gt", args->gt, "Take the ground truth (/gt) from this file; clips are matched by /clip_id");
+  cmd->add_option("--gt", args->gt,
+                  "Take the ground truth (/gt) from this file; clips are matched by /clip_id");
   cmd->add_option("--precision", args->precision, "Working precision of the metrics (official run: float32)")
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();
-  cmd->add_option("--format", args->format, "table, json, csv or markdown (default: table on a terminal, else json)")
+  cmd->add_option("--format", args->format,
+                  "table, json, csv or markdown (default: table on a terminal, else json)")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
-  cmd->add_option("--output,-o", args->output, "Write the report to this file (atomically) instead of stdout");
-  cmd->add_option("--threads,-j", args->threads, "Worker threads (default: all cores; results do not depend on it)");
+  cmd->add_option("--output,-o", args->output,
+                  "Write the report to this file (atomically) instead of stdout");
+  cmd->add_option("--threads,-j", args->threads,
+                  "Worker threads (default: all cores; results do not depend on it)");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress bar and no notes on stderr");
   cmd->add_option("--encoder", args->encoder, "Motion auto-encoder weights: adds FID and F_dist");
   cmd->add_option("--fid-window", args->fid_window,

@@ -52,7 +52,9 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-const char* kind_suffix(std::string_view name) { return name.size() > 5 && name.substr(name.size() - 5) == "_pose" ? "pose" : "trans"; }
+const char* kind_suffix(std::string_view name) {
+  return name.size() > 5 && name.substr(name.size() - 5) == "_pose" ? "pose" : "trans";
+}
 
 std::string dataset_path(std::string_view group, std::string_view name) {
   return "/" + std::string(group) + "/" + std::string(name);
@@ -64,7 +66,9 @@ const std::array<std::string, 4>& dataset_names() {
   return names;
 }
 
-int expected_last_dim(std::string_view name) { return std::string_view(kind_suffix(name)) == "pose" ? kPoseDim : kTransDim; }
+int expected_last_dim(std::string_view name) {
+  return std::string_view(kind_suffix(name)) == "pose" ? kPoseDim : kTransDim;
+}
 
 bool link_exists(hid_t file, const std::string& path) {
   // H5Lexists needs every intermediate link to exist: walk the path.
@@ -80,7 +84,8 @@ bool link_exists(hid_t file, const std::string& path) {
 
 // Reads `count` strings (variable or fixed length) from a dataset or an attribute; returns an
 // empty string on success, else the problem.
-std::string read_strings(hid_t obj, bool is_attribute, hid_t type, std::size_t count, std::vector<std::string>& out) {
+std::string read_strings(hid_t obj, bool is_attribute, hid_t type, std::size_t count,
+                         std::vector<std::string>& out) {
   out.clear();
   if (H5Tis_variable_str(type) > 0) {
     std::vector<char*> buf(count, nullptr);
@@ -124,7 +129,8 @@ struct MotionFile::Impl {
   std::string where(const std::string& dataset) const { return "'" + path + "' dataset " + dataset; }
 
   Handle open_dataset(const std::string& dpath) const {
-    PMBENCH_CHECK(link_exists(file.get(), dpath), InvalidInput, "'", path, "': dataset ", dpath, " is missing");
+    PMBENCH_CHECK(link_exists(file.get(), dpath), InvalidInput, "'", path, "': dataset ", dpath,
+                  " is missing");
     Handle d(H5Dopen2(file.get(), dpath.c_str(), H5P_DEFAULT), H5Dclose);
     PMBENCH_CHECK(d.valid(), InvalidInput, where(dpath), ": is not a dataset or cannot be opened");
     return d;
@@ -136,16 +142,20 @@ struct MotionFile::Impl {
     Handle type(H5Dget_type(d.get()), H5Tclose);
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls != H5T_FLOAT) {
-      const char* got = cls == H5T_INTEGER ? "integers" : cls == H5T_STRING ? "strings" : "a non-numeric type";
+      const char* got = cls == H5T_INTEGER  ? "integers"
+                        : cls == H5T_STRING ? "strings"
+                                            : "a non-numeric type";
       PMBENCH_FAIL(InvalidInput, where(dpath), ": expected float32 or float64 values, got ", got);
     }
     Handle space(H5Dget_space(d.get()), H5Sclose);
     const int rank = H5Sget_simple_extent_ndims(space.get());
-    PMBENCH_CHECK(rank == 3, InvalidInput, where(dpath), ": expected 3 dimensions [C,T,", last_dim, "], got ", rank);
+    PMBENCH_CHECK(rank == 3, InvalidInput, where(dpath), ": expected 3 dimensions [C,T,", last_dim, "], got ",
+                  rank);
     std::array<hsize_t, 3> dims{};
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    PMBENCH_CHECK(dims[2] == static_cast<hsize_t>(last_dim), InvalidInput, where(dpath), ": expected shape [C,T,",
-                  last_dim, "], got [", dims[0], ",", dims[1], ",", dims[2], "] (last dimension ", dims[2], ")");
+    PMBENCH_CHECK(dims[2] == static_cast<hsize_t>(last_dim), InvalidInput, where(dpath),
+                  ": expected shape [C,T,", last_dim, "], got [", dims[0], ",", dims[1], ",", dims[2],
+                  "] (last dimension ", dims[2], ")");
     PMBENCH_CHECK(dims[0] > 0, InvalidInput, where(dpath), ": has no clips (C = 0)");
     PMBENCH_CHECK(dims[1] > 0, InvalidInput, where(dpath), ": has no frames (T = 0)");
     return dims;
@@ -163,7 +173,8 @@ MotionFile::MotionFile(const std::string& path) : impl_(std::make_unique<Impl>()
   std::fclose(probe);
   PMBENCH_CHECK(H5Fis_hdf5(path.c_str()) > 0, InvalidInput, "cannot read '", path, "': not an HDF5 file");
   impl_->file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  PMBENCH_CHECK(impl_->file.valid(), Io, "cannot open '", path, "': HDF5 could not open it (corrupt or locked?)");
+  PMBENCH_CHECK(impl_->file.valid(), Io, "cannot open '", path,
+                "': HDF5 could not open it (corrupt or locked?)");
 }
 
 MotionFile::~MotionFile() = default;
@@ -188,10 +199,10 @@ GroupShape MotionFile::group_shape(std::string_view group) const {
       first = dpath;
       continue;
     }
-    PMBENCH_CHECK(dims[0] == shape.clips, InvalidInput, impl_->where(dpath), ": has ", dims[0], " clips but ", first,
-                  " has ", shape.clips);
-    PMBENCH_CHECK(dims[1] == shape.frames, InvalidInput, impl_->where(dpath), ": has ", dims[1], " frames but ",
-                  first, " has ", shape.frames);
+    PMBENCH_CHECK(dims[0] == shape.clips, InvalidInput, impl_->where(dpath), ": has ", dims[0], " clips but ",
+                  first, " has ", shape.clips);
+    PMBENCH_CHECK(dims[1] == shape.frames, InvalidInput, impl_->where(dpath), ": has ", dims[1],
+                  " frames but ", first, " has ", shape.frames);
   }
   return shape;
 }
@@ -248,13 +259,14 @@ void MotionFile::read_clips(std::string_view group, std::size_t first, std::size
     H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, extent, nullptr);
     Handle mem_space(H5Screate_simple(3, extent, nullptr), H5Sclose);
     buffer.resize(count * shape.frames * dim);
-    PMBENCH_CHECK(H5Dread(d.get(), mem_type, mem_space.get(), space.get(), H5P_DEFAULT, buffer.data()) >= 0, Io,
-                  impl_->where(dpath), ": read failed for clips [", first, ", ", first + count, ")");
+    PMBENCH_CHECK(H5Dread(d.get(), mem_type, mem_space.get(), space.get(), H5P_DEFAULT, buffer.data()) >= 0,
+                  Io, impl_->where(dpath), ": read failed for clips [", first, ", ", first + count, ")");
     const Hand hand = which % 2 == 0 ? Hand::Right : Hand::Left;
     for (std::size_t c = 0; c < count; ++c) {
       MatrixRM<Scalar>& target = which < 2 ? out[c][hand].pose : out[c][hand].trans;
       target = Eigen::Map<const MatrixRM<Scalar>>(buffer.data() + c * shape.frames * dim,
-                                                  static_cast<Eigen::Index>(shape.frames), static_cast<Eigen::Index>(dim));
+                                                  static_cast<Eigen::Index>(shape.frames),
+                                                  static_cast<Eigen::Index>(dim));
     }
   }
 }
@@ -273,7 +285,8 @@ struct MotionFileWriter::Impl {
   bool committed = false;
 };
 
-MotionFileWriter::MotionFileWriter(const std::string& path, Precision precision) : impl_(std::make_unique<Impl>()) {
+MotionFileWriter::MotionFileWriter(const std::string& path, Precision precision)
+    : impl_(std::make_unique<Impl>()) {
   silence_hdf5_errors();
   impl_->path = path;
   impl_->precision = precision;
@@ -282,8 +295,9 @@ MotionFileWriter::MotionFileWriter(const std::string& path, Precision precision)
   impl_->file = Handle(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   PMBENCH_CHECK(impl_->file.valid(), Io, "cannot write '", path, "': cannot create a file in its directory");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(H5Acreate2(impl_->file.get(), "format_version", H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              H5Aclose);
+  Handle attr(
+      H5Acreate2(impl_->file.get(), "format_version", H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
   const int version = kFormatVersion;
   H5Awrite(attr.get(), H5T_NATIVE_INT, &version);
 }
@@ -296,9 +310,10 @@ MotionFileWriter::~MotionFileWriter() {
 }
 
 void MotionFileWriter::create_group(const std::string& group, GroupShape shape) {
-  PMBENCH_CHECK(shape.clips > 0 && shape.frames > 0, InvalidInput, "cannot write '", impl_->path, "': group /", group,
-                " needs C > 0 and T > 0");
-  Handle g(H5Gcreate2(impl_->file.get(), ("/" + group).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  PMBENCH_CHECK(shape.clips > 0 && shape.frames > 0, InvalidInput, "cannot write '", impl_->path,
+                "': group /", group, " needs C > 0 and T > 0");
+  Handle g(H5Gcreate2(impl_->file.get(), ("/" + group).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           H5Gclose);
   PMBENCH_CHECK(g.valid(), Io, "cannot write '", impl_->path, "': cannot create group /", group);
   const hid_t file_type = impl_->precision == Precision::Float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
   for (const std::string& name : dataset_names()) {
@@ -310,7 +325,8 @@ void MotionFileWriter::create_group(const std::string& group, GroupShape shape) 
     H5Pset_chunk(props.get(), 3, chunk);
     Handle d(H5Dcreate2(g.get(), name.c_str(), file_type, space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
              H5Dclose);
-    PMBENCH_CHECK(d.valid(), Io, "cannot write '", impl_->path, "': cannot create dataset /", group, "/", name);
+    PMBENCH_CHECK(d.valid(), Io, "cannot write '", impl_->path, "': cannot create dataset /", group, "/",
+                  name);
   }
 }
 
@@ -324,27 +340,28 @@ void MotionFileWriter::write_clips(const std::string& group, std::size_t first,
     const std::string& name = dataset_names()[which];
     const std::string dpath = dataset_path(group, name);
     Handle d(H5Dopen2(impl_->file.get(), dpath.c_str(), H5P_DEFAULT), H5Dclose);
-    PMBENCH_CHECK(d.valid(), InvalidInput, "cannot write '", impl_->path, "': dataset ", dpath, " was not created");
+    PMBENCH_CHECK(d.valid(), InvalidInput, "cannot write '", impl_->path, "': dataset ", dpath,
+                  " was not created");
     Handle space(H5Dget_space(d.get()), H5Sclose);
     hsize_t dims[3];
     H5Sget_simple_extent_dims(space.get(), dims, nullptr);
-    PMBENCH_CHECK(first + clips.size() <= dims[0], InvalidInput, "cannot write '", impl_->path, "': clips [", first,
-                  ", ", first + clips.size(), ") outside ", dpath, " of ", dims[0], " clips");
+    PMBENCH_CHECK(first + clips.size() <= dims[0], InvalidInput, "cannot write '", impl_->path, "': clips [",
+                  first, ", ", first + clips.size(), ") outside ", dpath, " of ", dims[0], " clips");
     const Hand hand = which % 2 == 0 ? Hand::Right : Hand::Left;
     buffer.clear();
     for (std::size_t c = 0; c < clips.size(); ++c) {
       const MatrixRM<Scalar>& m = which < 2 ? clips[c][hand].pose : clips[c][hand].trans;
       PMBENCH_CHECK(static_cast<hsize_t>(m.rows()) == dims[1] && static_cast<hsize_t>(m.cols()) == dims[2],
-                    InvalidInput, "cannot write '", impl_->path, "': clip ", first + c, " ", name, " is [", m.rows(),
-                    ",", m.cols(), "], expected [", dims[1], ",", dims[2], "]");
+                    InvalidInput, "cannot write '", impl_->path, "': clip ", first + c, " ", name, " is [",
+                    m.rows(), ",", m.cols(), "], expected [", dims[1], ",", dims[2], "]");
       buffer.insert(buffer.end(), m.data(), m.data() + m.size());
     }
     const hsize_t start[3] = {first, 0, 0};
     const hsize_t extent[3] = {clips.size(), dims[1], dims[2]};
     H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, extent, nullptr);
     Handle mem_space(H5Screate_simple(3, extent, nullptr), H5Sclose);
-    PMBENCH_CHECK(H5Dwrite(d.get(), mem_type, mem_space.get(), space.get(), H5P_DEFAULT, buffer.data()) >= 0, Io,
-                  "cannot write '", impl_->path, "': write to ", dpath, " failed");
+    PMBENCH_CHECK(H5Dwrite(d.get(), mem_type, mem_space.get(), space.get(), H5P_DEFAULT, buffer.data()) >= 0,
+                  Io, "cannot write '", impl_->path, "': write to ", dpath, " failed");
   }
 }
 
@@ -359,7 +376,8 @@ void MotionFileWriter::write_clip_ids(const std::vector<std::string>& ids) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), H5T_VARIABLE);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
-  Handle d(H5Dcreate2(impl_->file.get(), "/clip_id", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle d(H5Dcreate2(impl_->file.get(), "/clip_id", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                      H5P_DEFAULT),
            H5Dclose);
   PMBENCH_CHECK(d.valid(), Io, "cannot write '", impl_->path, "': cannot create /clip_id");
   std::vector<const char*> pointers;
@@ -374,10 +392,11 @@ void MotionFileWriter::set_root_attribute(const std::string& name, const std::st
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   if (H5Aexists(impl_->file.get(), name.c_str()) > 0) H5Adelete(impl_->file.get(), name.c_str());
-  Handle attr(H5Acreate2(impl_->file.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Handle attr(H5Acreate2(impl_->file.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
   const char* data = value.c_str();
-  PMBENCH_CHECK(attr.valid() && H5Awrite(attr.get(), type.get(), &data) >= 0, Io, "cannot write '", impl_->path,
-                "': attribute ", name);
+  PMBENCH_CHECK(attr.valid() && H5Awrite(attr.get(), type.get(), &data) >= 0, Io, "cannot write '",
+                impl_->path, "': attribute ", name);
 }
 
 void MotionFileWriter::commit() {

@@ -7,7 +7,9 @@
 namespace pmbench {
 
 ProgressBar::ProgressBar(std::string label, bool quiet)
-    : label_(std::move(label)), enabled_(!quiet && isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      enabled_(!quiet && isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -21,7 +23,8 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
   const double fraction = static_cast<double>(done) / static_cast<double>(total);
   const int filled = static_cast<int>(fraction * kWidth);
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double eta = done > 0 ? elapsed * (static_cast<double>(total - done) / static_cast<double>(done)) : 0.0;
+  const double eta =
+      done > 0 ? elapsed * (static_cast<double>(total - done) / static_cast<double>(done)) : 0.0;
   std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu clips  %.0fs elapsed, %.0fs left ", label_.c_str(), filled,
                "##############################", kWidth - filled, "", done, total, elapsed, eta);
   std::fflush(stderr);

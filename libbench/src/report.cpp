@@ -84,7 +84,8 @@ std::string render_table(const nlohmann::json& j, bool markdown) {
   for (const char* h : hands) {
     const auto& m = j["mean"][h];
     std::snprintf(row, sizeof row, "%-6s %14s %14s %14s %14s\n", h, format_number(m["FGD"]).c_str(),
-                  format_number(m["WGD"]).c_str(), format_number(m["PD"]).c_str(), format_number(m["Smooth"]).c_str());
+                  format_number(m["WGD"]).c_str(), format_number(m["PD"]).c_str(),
+                  format_number(m["Smooth"]).c_str());
     out << row;
   }
   if (const auto fid = fid_line(j); !fid.empty()) out << "\n" << fid << "\n";

@@ -56,7 +56,8 @@ void parallel_for(std::size_t count, unsigned threads, const Task& task) {
 }
 
 template <class Scalar>
-void score_blocks(const ClipSource& pred, const ClipSource& gt, const ScoreOptions& options, ScoreReport& report) {
+void score_blocks(const ClipSource& pred, const ClipSource& gt, const ScoreOptions& options,
+                  ScoreReport& report) {
   const std::size_t total = report.n_clips;
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t block = std::max<std::size_t>(1, options.block_clips);
@@ -138,7 +139,8 @@ std::optional<double> ScoreReport::mean(io::Hand hand, HandMetric metric) const 
   return numpy_pairwise_sum(v.data(), v.size()) / static_cast<double>(v.size());
 }
 
-std::optional<double> ScoreReport::mean_over_defined(io::Hand hand, HandMetric metric, std::size_t* count) const {
+std::optional<double> ScoreReport::mean_over_defined(io::Hand hand, HandMetric metric,
+                                                     std::size_t* count) const {
   const auto& values = per_clip[static_cast<int>(hand)][static_cast<int>(metric)];
   std::vector<double> v;
   for (const auto& r : values) {
@@ -155,7 +157,8 @@ std::vector<UndefinedEntry> ScoreReport::undefined() const {
     for (int h = 0; h < io::kNumHands; ++h) {
       for (int m = 0; m < kNumHandMetrics; ++m) {
         const MetricResult& r = per_clip[h][m][c];
-        if (!r.defined()) out.push_back({c, static_cast<io::Hand>(h), static_cast<HandMetric>(m), r.undefined_reason});
+        if (!r.defined())
+          out.push_back({c, static_cast<io::Hand>(h), static_cast<HandMetric>(m), r.undefined_reason});
       }
     }
   }

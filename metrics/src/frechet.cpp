@@ -67,7 +67,8 @@ MetricResult frechet_gesture_distance(const FramesRef<Scalar>& gt, const FramesR
 
   const RowVector<Scalar> mean_diff = p.mean - g.mean;
   const RowVector<Scalar> mean_diff_sq = mean_diff.cwiseProduct(mean_diff);
-  const Scalar mean_term = numpy_pairwise_sum(mean_diff_sq.data(), static_cast<std::size_t>(mean_diff_sq.size()));
+  const Scalar mean_term =
+      numpy_pairwise_sum(mean_diff_sq.data(), static_cast<std::size_t>(mean_diff_sq.size()));
   const Scalar trace_term = diagonal_sum(p.covariance) + diagonal_sum(g.covariance);
 
   // General (non-symmetric) eigenvalues, principal complex square root, real parts summed:

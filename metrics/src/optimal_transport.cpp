@@ -24,12 +24,14 @@ namespace {
 using Simplex = lemon::NetworkSimplex<lemon::SmartDigraph, std::int64_t, double>;
 }  // namespace
 
-double optimal_transport_cost(const Eigen::VectorXd& a, const Eigen::VectorXd& b_in, const Eigen::MatrixXd& cost) {
+double optimal_transport_cost(const Eigen::VectorXd& a, const Eigen::VectorXd& b_in,
+                              const Eigen::MatrixXd& cost) {
   PMBENCH_CHECK(cost.rows() == a.size() && cost.cols() == b_in.size(), InvalidInput,
-                "optimal transport: cost matrix is [", cost.rows(), ",", cost.cols(), "] for weights of size ",
-                a.size(), " and ", b_in.size());
+                "optimal transport: cost matrix is [", cost.rows(), ",", cost.cols(),
+                "] for weights of size ", a.size(), " and ", b_in.size());
   const double mass = a.sum();
-  PMBENCH_CHECK(mass > 0 && b_in.sum() > 0, InvalidInput, "optimal transport: weights must have positive mass");
+  PMBENCH_CHECK(mass > 0 && b_in.sum() > 0, InvalidInput,
+                "optimal transport: weights must have positive mass");
   const Eigen::VectorXd b = b_in * (mass / b_in.sum());
 
   // The simplex runs on integer masses (units of mass / 2^52) so that supply and demand balance
@@ -60,7 +62,8 @@ double optimal_transport_cost(const Eigen::VectorXd& a, const Eigen::VectorXd& b
   Simplex simplex(graph);
   const auto status = simplex.costMap(arc_cost).supplyMap(supply).run();
   PMBENCH_CHECK(status == Simplex::OPTIMAL, Internal,
-                "optimal transport: network simplex did not find an optimum (status ", static_cast<int>(status), ")");
+                "optimal transport: network simplex did not find an optimum (status ",
+                static_cast<int>(status), ")");
   return simplex.totalCost<double>() / scale;
 }
 

@@ -38,9 +38,9 @@ Scalar official_acceleration(const FramesRef<Scalar>& x) {
 
 template <class Scalar>
 MetricResult position_distance(const FramesRef<Scalar>& gt, const FramesRef<Scalar>& pred) {
-  PMBENCH_CHECK(gt.rows() == pred.rows() && gt.cols() == kTransDim && pred.cols() == kTransDim,
-                InvalidInput, "PD needs two [T,3] translations of equal T, got [", gt.rows(), ",", gt.cols(),
-                "] and [", pred.rows(), ",", pred.cols(), "]");
+  PMBENCH_CHECK(gt.rows() == pred.rows() && gt.cols() == kTransDim && pred.cols() == kTransDim, InvalidInput,
+                "PD needs two [T,3] translations of equal T, got [", gt.rows(), ",", gt.cols(), "] and [",
+                pred.rows(), ",", pred.cols(), "]");
   if (!all_finite(gt) || !all_finite(pred)) {
     return MetricResult::undefined("non-finite value in translation (official: NaN)");
   }
@@ -70,7 +70,8 @@ MetricResult smoothness_difference(const FramesRef<Scalar>& gt, const FramesRef<
 }
 
 template <class Scalar>
-MetricResult evaluate_hand_metric(HandMetric metric, const FramesRef<Scalar>& gt, const FramesRef<Scalar>& pred) {
+MetricResult evaluate_hand_metric(HandMetric metric, const FramesRef<Scalar>& gt,
+                                  const FramesRef<Scalar>& pred) {
   switch (metric) {
     case HandMetric::FGD:
       return frechet_gesture_distance<Scalar>(gt, pred);
@@ -84,10 +85,10 @@ MetricResult evaluate_hand_metric(HandMetric metric, const FramesRef<Scalar>& gt
   PMBENCH_FAIL(Internal, "unknown metric id ", static_cast<int>(metric));
 }
 
-#define PMBENCH_INSTANTIATE(Scalar)                                                                       \
-  template MetricResult position_distance<Scalar>(const FramesRef<Scalar>&, const FramesRef<Scalar>&);   \
+#define PMBENCH_INSTANTIATE(Scalar)                                                                        \
+  template MetricResult position_distance<Scalar>(const FramesRef<Scalar>&, const FramesRef<Scalar>&);     \
   template MetricResult smoothness_difference<Scalar>(const FramesRef<Scalar>&, const FramesRef<Scalar>&); \
-  template MetricResult evaluate_hand_metric<Scalar>(HandMetric, const FramesRef<Scalar>&,              \
+  template MetricResult evaluate_hand_metric<Scalar>(HandMetric, const FramesRef<Scalar>&,                 \
                                                      const FramesRef<Scalar>&);
 PMBENCH_INSTANTIATE(float)
 PMBENCH_INSTANTIATE(double)

@@ -27,14 +27,15 @@ MetricResult wasserstein_gesture_distance(const FramesRef<Scalar>& gt, const Fra
       return MetricResult::undefined("all GMM means coincide (official: cost / max(cost) = 0/0, NaN)");
     }
     cost /= largest;
-    return MetricResult::from_value(wgd::optimal_transport_cost(gt_mixture.weights, pred_mixture.weights, cost),
-                                    "WGD");
+    return MetricResult::from_value(
+        wgd::optimal_transport_cost(gt_mixture.weights, pred_mixture.weights, cost), "WGD");
   } catch (const wgd::OfficialWouldRaise& e) {
     return MetricResult::undefined(std::string(e.what()) + " (official raises)");
   }
 }
 
 template MetricResult wasserstein_gesture_distance<float>(const FramesRef<float>&, const FramesRef<float>&);
-template MetricResult wasserstein_gesture_distance<double>(const FramesRef<double>&, const FramesRef<double>&);
+template MetricResult wasserstein_gesture_distance<double>(const FramesRef<double>&,
+                                                           const FramesRef<double>&);
 
 }  // namespace pmbench

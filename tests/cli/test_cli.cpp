@@ -5,9 +5,8 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../core/h5_builder.hpp"
 #include "../metrics/golden_cases.hpp"
@@ -53,7 +52,8 @@ TEST(Cli, ScoresToJsonOnStdoutWhenNotATerminal) {
 }
 
 TEST(Cli, Float64AndFormats) {
-  const CliRun json = pmbench("score " + golden_case_path("e_short_T13") + " --precision float64 --format json");
+  const CliRun json =
+      pmbench("score " + golden_case_path("e_short_T13") + " --precision float64 --format json");
   ASSERT_EQ(json.code, 0) << json.err;
   EXPECT_EQ(nlohmann::json::parse(json.out)["precision"], "float64");
   const CliRun csv = pmbench("score " + golden_case_path("e_short_T13") + " --format csv");
@@ -166,7 +166,8 @@ TEST_F(CliSeparateGt, MatchesClipsById) {
   for (const char* hand : {"right", "left"}) {
     for (const char* metric : {"FGD", "WGD", "PD", "Smooth"}) {
       for (int i = 0; i < 4; ++i) {
-        EXPECT_EQ(s["per_clip"][hand][metric][i], t["per_clip"][hand][metric][order[i]]) << hand << metric << i;
+        EXPECT_EQ(s["per_clip"][hand][metric][i], t["per_clip"][hand][metric][order[i]])
+            << hand << metric << i;
       }
       // the same values summed in another order
       EXPECT_NEAR(s["mean"][hand][metric].get<double>(), t["mean"][hand][metric].get<double>(), 1e-12);

@@ -17,7 +17,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("pmbench-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("pmbench-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -44,7 +45,8 @@ class H5Builder {
     std::size_t n = 1;
     for (hsize_t d : dims) n *= d;
     std::vector<double> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = 0.5 * std::sin(0.37 * static_cast<double>(i) + phase) + 1e-3 * (i % 97);
+    for (std::size_t i = 0; i < n; ++i)
+      v[i] = 0.5 * std::sin(0.37 * static_cast<double>(i) + phase) + 1e-3 * (i % 97);
     return write(path, dims, file_type, H5T_NATIVE_DOUBLE, v.data());
   }
   H5Builder& ints(const std::string& path, const std::vector<hsize_t>& dims) {

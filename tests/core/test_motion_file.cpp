@@ -55,7 +55,8 @@ TEST_F(MotionFileErrors, Directory) {
 TEST_F(MotionFileErrors, MissingGroupAndDataset) {
   H5Builder(path).floats("/pred/right_pose", {2, 240, 48});
   io::MotionFile f(path);
-  EXPECT_THAT(error_of([&] { f.group_shape("gt"); }).what(), AllOf(HasSubstr(path), HasSubstr("group /gt is missing")));
+  EXPECT_THAT(error_of([&] { f.group_shape("gt"); }).what(),
+              AllOf(HasSubstr(path), HasSubstr("group /gt is missing")));
   EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(),
               AllOf(HasSubstr(path), HasSubstr("/pred/left_pose is missing")));
 }
@@ -95,26 +96,30 @@ TEST_F(MotionFileErrors, FrameCountDiffers) {
 TEST_F(MotionFileErrors, NoClips) {
   H5Builder(path).floats("/pred/right_pose", {0, 240, 48});
   io::MotionFile f(path);
-  EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(), AllOf(HasSubstr("/pred/right_pose"), HasSubstr("C = 0")));
+  EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(),
+              AllOf(HasSubstr("/pred/right_pose"), HasSubstr("C = 0")));
 }
 
 TEST_F(MotionFileErrors, IntegerDtype) {
   H5Builder(path).ints("/pred/right_pose", {2, 240, 48});
   io::MotionFile f(path);
-  EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(),
-              AllOf(HasSubstr("/pred/right_pose"), HasSubstr("expected float32 or float64"), HasSubstr("integers")));
+  EXPECT_THAT(
+      error_of([&] { f.group_shape("pred"); }).what(),
+      AllOf(HasSubstr("/pred/right_pose"), HasSubstr("expected float32 or float64"), HasSubstr("integers")));
 }
 
 TEST_F(MotionFileErrors, StringDtype) {
   H5Builder(path).strings("/pred/right_pose", {"a", "b"});
   io::MotionFile f(path);
-  EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(), AllOf(HasSubstr("/pred/right_pose"), HasSubstr("strings")));
+  EXPECT_THAT(error_of([&] { f.group_shape("pred"); }).what(),
+              AllOf(HasSubstr("/pred/right_pose"), HasSubstr("strings")));
 }
 
 TEST_F(MotionFileErrors, ClipIdsMustBeStrings) {
   H5Builder(path).group("pred", 2, 20).floats("/clip_id", {2});
   io::MotionFile f(path);
-  EXPECT_THAT(error_of([&] { f.clip_ids(); }).what(), AllOf(HasSubstr("/clip_id"), HasSubstr("expected strings")));
+  EXPECT_THAT(error_of([&] { f.clip_ids(); }).what(),
+              AllOf(HasSubstr("/clip_id"), HasSubstr("expected strings")));
 }
 
 TEST(MotionFile, ReadsFloat64FilesInEitherPrecision) {

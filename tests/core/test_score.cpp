@@ -13,7 +13,8 @@ namespace {
 
 using testing::HasSubstr;
 
-ScoreReport score_file(const std::string& path, Precision precision, unsigned threads, std::size_t block = 128) {
+ScoreReport score_file(const std::string& path, Precision precision, unsigned threads,
+                       std::size_t block = 128) {
   io::MotionFile file(path);
   FileClipSource pred(file, io::kPredGroup), gt(file, io::kGtGroup);
   ScoreOptions options;
@@ -49,8 +50,10 @@ TEST(Score, BitIdenticalForAnyThreadCountAndBlockSize) {
   for (const char* name : {"a_random_walk", "f_nan", "h_periodic_rounded"}) {
     const std::string reference = score_file(golden_case_path(name), Precision::Float32, 1).to_json().dump();
     EXPECT_EQ(score_file(golden_case_path(name), Precision::Float32, 2).to_json().dump(), reference) << name;
-    EXPECT_EQ(score_file(golden_case_path(name), Precision::Float32, 5, 1).to_json().dump(), reference) << name;
-    EXPECT_EQ(score_file(golden_case_path(name), Precision::Float32, 3, 2).to_json().dump(), reference) << name;
+    EXPECT_EQ(score_file(golden_case_path(name), Precision::Float32, 5, 1).to_json().dump(), reference)
+        << name;
+    EXPECT_EQ(score_file(golden_case_path(name), Precision::Float32, 3, 2).to_json().dump(), reference)
+        << name;
   }
 }
 
@@ -84,7 +87,8 @@ TEST(Score, UndefinedClipsAreListedWithReasonsAndMeanOverDefinedIsLabelled) {
   EXPECT_TRUE(j["per_clip"]["right"]["FGD"][0].is_null());
   EXPECT_FALSE(j["per_clip"]["right"]["FGD"][1].is_null());
   EXPECT_EQ(j["mean_over_defined"]["right"]["FGD"]["clips"], 2);
-  const double m = (j["per_clip"]["right"]["FGD"][1].get<double>() + j["per_clip"]["right"]["FGD"][2].get<double>()) / 2;
+  const double m =
+      (j["per_clip"]["right"]["FGD"][1].get<double>() + j["per_clip"]["right"]["FGD"][2].get<double>()) / 2;
   EXPECT_NEAR(j["mean_over_defined"]["right"]["FGD"]["value"].get<double>(), m, 1e-12);
   ASSERT_EQ(j["undefined"].size(), 4u);  // right FGD, WGD, Smooth of clip 0; left PD of clip 1
   for (const auto& u : j["undefined"]) {
@@ -98,7 +102,8 @@ TEST(Score, UndefinedClipsAreListedWithReasonsAndMeanOverDefinedIsLabelled) {
 
 TEST(Score, JsonCarriesProvenance) {
   const nlohmann::json j = score_file(golden_case_path("e_short_T13"), Precision::Float64, 1).to_json();
-  for (const char* key : {"pmbench_version", "spec", "precision", "n_clips", "frames", "mean", "per_clip", "undefined"}) {
+  for (const char* key :
+       {"pmbench_version", "spec", "precision", "n_clips", "frames", "mean", "per_clip", "undefined"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["spec"], "pm10m-official");
@@ -132,12 +137,13 @@ TEST(Score, ArraySourceWithAnyStridesEqualsFileSource) {
     ArrayView3<double> v;
     v.data = keep.back().data();
     v.shape[0] = C, v.shape[1] = T, v.shape[2] = D;
-    v.strides[0] = 1, v.strides[1] = static_cast<std::ptrdiff_t>(C), v.strides[2] = static_cast<std::ptrdiff_t>(C * T);
+    v.strides[0] = 1, v.strides[1] = static_cast<std::ptrdiff_t>(C),
+    v.strides[2] = static_cast<std::ptrdiff_t>(C * T);
     return v;
   };
   keep.reserve(8);
-  ArrayClipSource<double> pred_src("pred arrays", view(pred, 0, true), view(pred, 1, true), view(pred, 0, false),
-                                   view(pred, 1, false));
+  ArrayClipSource<double> pred_src("pred arrays", view(pred, 0, true), view(pred, 1, true),
+                                   view(pred, 0, false), view(pred, 1, false));
   ArrayClipSource<double> gt_src("gt arrays", view(gt, 0, true), view(gt, 1, true), view(gt, 0, false),
                                  view(gt, 1, false));
   ScoreOptions options;
@@ -180,7 +186,8 @@ TEST(MatchClipIds, ReordersAndNamesProblems) {
 
 TEST(Report, FormatsCarrySpecAndPrecision) {
   const ScoreReport r = score_file(golden_case_path("a_random_walk"), Precision::Float32, 2);
-  for (ReportFormat f : {ReportFormat::Table, ReportFormat::Markdown, ReportFormat::Csv, ReportFormat::Json}) {
+  for (ReportFormat f :
+       {ReportFormat::Table, ReportFormat::Markdown, ReportFormat::Csv, ReportFormat::Json}) {
     const std::string out = render_report(r, f);
     EXPECT_THAT(out, HasSubstr("pm10m-official"));
     EXPECT_THAT(out, HasSubstr("float32"));

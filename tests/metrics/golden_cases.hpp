@@ -4,10 +4,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pmbench/io/motion_file.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -18,13 +17,15 @@ inline std::string golden_dir() { return PMBENCH_TEST_DATA_DIR "/golden"; }
 
 inline const std::vector<std::string>& golden_case_names() {
   static const std::vector<std::string> names = {
-      "a_random_walk", "b_identical", "c_small_noise", "d_constant",      "e_short_T1",     "e_short_T2",
-      "e_short_T3",    "e_short_T12", "e_short_T13",   "f_nan",           "g_long_T900",    "h_periodic_rounded",
-      "i_hold_rounded"};
+      "a_random_walk", "b_identical",        "c_small_noise", "d_constant",  "e_short_T1",
+      "e_short_T2",    "e_short_T3",         "e_short_T12",   "e_short_T13", "f_nan",
+      "g_long_T900",   "h_periodic_rounded", "i_hold_rounded"};
   return names;
 }
 
-inline std::string golden_case_path(const std::string& name) { return golden_dir() + "/cases/" + name + ".h5"; }
+inline std::string golden_case_path(const std::string& name) {
+  return golden_dir() + "/cases/" + name + ".h5";
+}
 
 /// Official output for a case: precision "native" (float32) or "float64".
 inline nlohmann::json golden_expected(const std::string& name, Precision precision) {

@@ -53,9 +53,10 @@ void check_case(const GoldenParam& param) {
         const MatrixRM<Scalar>& g = pose ? gt[c][hand].pose : gt[c][hand].trans;
         const MatrixRM<Scalar>& p = pose ? pred[c][hand].pose : pred[c][hand].trans;
         const MetricResult ours = evaluate_hand_metric<Scalar>(metric, g, p);
-        const std::string where = param.name + " " + io::kHandNames[h] + " " + metric_name + " clip " +
-                                  std::to_string(c) + " official=" + official[c].dump() +
-                                  " ours=" + (ours.defined() ? nlohmann::json(ours.value).dump() : ours.undefined_reason);
+        const std::string where =
+            param.name + " " + io::kHandNames[h] + " " + metric_name + " clip " + std::to_string(c) +
+            " official=" + official[c].dump() +
+            " ours=" + (ours.defined() ? nlohmann::json(ours.value).dump() : ours.undefined_reason);
         if (official_is_undefined(official[c])) {
           EXPECT_FALSE(ours.defined()) << where;
         } else {

@@ -65,7 +65,8 @@ TEST(PerHandMetrics, SymmetricInTheirArguments) {
   const MatrixRM<double> a = random_walk(1, 240, 48), b = random_walk(2, 240, 48);
   const MatrixRM<double> ta = random_walk(3, 240, 3), tb = random_walk(4, 240, 3);
   const double fgd_ab = frechet_gesture_distance<double>(a, b).value;
-  EXPECT_NEAR(fgd_ab, frechet_gesture_distance<double>(b, a).value, 1e-9 * fgd_ab);  // eig(S_p S_g) = eig(S_g S_p)
+  EXPECT_NEAR(fgd_ab, frechet_gesture_distance<double>(b, a).value,
+              1e-9 * fgd_ab);  // eig(S_p S_g) = eig(S_g S_p)
   EXPECT_EQ(position_distance<double>(ta, tb).value, position_distance<double>(tb, ta).value);
   EXPECT_EQ(smoothness_difference<double>(a, b).value, smoothness_difference<double>(b, a).value);
 }
@@ -109,21 +110,24 @@ TEST(PerHandMetrics, UndefinedCasesCarryReasons) {
   }
   const MatrixRM<double> short_a = a.topRows(2), short_b = a.bottomRows(2);
   EXPECT_FALSE(smoothness_difference<double>(short_a, short_b).defined());
-  EXPECT_NE(wasserstein_gesture_distance<double>(a.topRows(12), a.bottomRows(12)).undefined_reason.find("n_samples"),
+  EXPECT_NE(wasserstein_gesture_distance<double>(a.topRows(12), a.bottomRows(12))
+                .undefined_reason.find("n_samples"),
             std::string::npos);
   EXPECT_TRUE(wasserstein_gesture_distance<double>(a.topRows(13), a.bottomRows(13)).defined());
   // 0.5 sums exactly, so the centred data are exactly 0 (with 0.3 the running mean carries
   // rounding noise, which the official code would fit a mixture to as well).
   const MatrixRM<double> constant = MatrixRM<double>::Constant(240, 48, 0.5);
   const MetricResult constant_wgd = wasserstein_gesture_distance<double>(constant, constant);
-  EXPECT_NE(constant_wgd.undefined_reason.find("coincide"), std::string::npos) << constant_wgd.undefined_reason;
+  EXPECT_NE(constant_wgd.undefined_reason.find("coincide"), std::string::npos)
+      << constant_wgd.undefined_reason;
 }
 
 TEST(IncrementalPca, BatchesMergeShortRemainders) {
   using Batches = std::vector<std::pair<int, int>>;
   EXPECT_EQ(wgd::incremental_pca_batches(240, 16, 10).size(), 15u);
   EXPECT_EQ(wgd::incremental_pca_batches(249, 16, 10).back(), std::make_pair(224, 249));  // 9 left: merged
-  EXPECT_EQ(wgd::incremental_pca_batches(250, 16, 10).back(), std::make_pair(240, 250));  // 10 left: own batch
+  EXPECT_EQ(wgd::incremental_pca_batches(250, 16, 10).back(),
+            std::make_pair(240, 250));  // 10 left: own batch
   EXPECT_EQ(wgd::incremental_pca_batches(36, 16, 10), (Batches{{0, 16}, {16, 36}}));
   EXPECT_EQ(wgd::incremental_pca_batches(12, 16, 10), (Batches{{0, 12}}));
 }

@@ -82,8 +82,8 @@ class ArrayClipSource final : public ClipSource {
 /// Row map that puts `gt_ids` in the order of `pred_ids`: result[i] = row of pred_ids[i] in gt.
 /// Missing, extra or duplicate ids throw an Error naming them (up to a few) and both files.
 std::vector<std::size_t> match_clip_ids(const std::vector<std::string>& pred_ids,
-                                        const std::vector<std::string>& gt_ids,
-                                        const std::string& pred_name, const std::string& gt_name);
+                                        const std::vector<std::string>& gt_ids, const std::string& pred_name,
+                                        const std::string& gt_name);
 
 /// A predictions file made for one frozen ground truth must not be scored against another: throws
 /// when both files carry a root attribute `protocol` (or `manifest_sha256`) and they differ.

@@ -5,11 +5,10 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pmbench/clip_source.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -48,7 +47,8 @@ struct ScoreReport {
   /// Plain mean over clips; nullopt when any clip is undefined (the official run would abort).
   std::optional<double> mean(io::Hand hand, HandMetric metric) const;
   /// Mean over the defined clips only, and how many there were.
-  std::optional<double> mean_over_defined(io::Hand hand, HandMetric metric, std::size_t* count = nullptr) const;
+  std::optional<double> mean_over_defined(io::Hand hand, HandMetric metric,
+                                          std::size_t* count = nullptr) const;
   std::vector<UndefinedEntry> undefined() const;
   /// The JSON report (keys in docs/output.md).
   nlohmann::json to_json() const;

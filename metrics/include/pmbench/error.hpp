@@ -38,10 +38,9 @@ std::string concat(const Parts&... parts) {
 }  // namespace pmbench
 
 /// PMBENCH_CHECK(cond, kind, parts...): throw pmbench::Error(kind, concat(parts...)) unless cond.
-#define PMBENCH_CHECK(cond, kind, ...)                                                   \
-  do {                                                                                   \
-    if (!(cond)) throw ::pmbench::Error(::pmbench::ErrorKind::kind,                      \
-                                        ::pmbench::detail::concat(__VA_ARGS__));         \
+#define PMBENCH_CHECK(cond, kind, ...)                                                                       \
+  do {                                                                                                       \
+    if (!(cond)) throw ::pmbench::Error(::pmbench::ErrorKind::kind, ::pmbench::detail::concat(__VA_ARGS__)); \
   } while (0)
 
 /// PMBENCH_FAIL(kind, parts...): throw unconditionally.

@@ -89,8 +89,7 @@ class MotionFileWriter {
   void create_group(const std::string& group, GroupShape shape);
   /// Writes clips starting at index `first` of a created group.
   template <class Scalar>
-  void write_clips(const std::string& group, std::size_t first,
-                   const std::vector<ClipMotion<Scalar>>& clips);
+  void write_clips(const std::string& group, std::size_t first, const std::vector<ClipMotion<Scalar>>& clips);
   void write_clip_ids(const std::vector<std::string>& ids);
   void set_root_attribute(const std::string& name, const std::string& value);
   /// Closes the file and renames it into place.

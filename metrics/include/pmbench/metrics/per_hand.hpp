@@ -11,13 +11,12 @@
 
 namespace pmbench {
 
-inline constexpr int kPoseDim = 48;   ///< MANO axis-angle values per hand and frame
-inline constexpr int kTransDim = 3;   ///< wrist translation per hand and frame
+inline constexpr int kPoseDim = 48;  ///< MANO axis-angle values per hand and frame
+inline constexpr int kTransDim = 3;  ///< wrist translation per hand and frame
 
 /// FGD: Frechet distance of Gaussians fitted to the frames of two pose sequences [T,48].
 template <class Scalar>
-MetricResult frechet_gesture_distance(const FramesRef<Scalar>& gt_pose,
-                                      const FramesRef<Scalar>& pred_pose);
+MetricResult frechet_gesture_distance(const FramesRef<Scalar>& gt_pose, const FramesRef<Scalar>& pred_pose);
 
 /// WGD: optimal transport between two 13-component GMMs fitted to per-set PCA projections [T,48].
 template <class Scalar>
@@ -30,14 +29,13 @@ MetricResult position_distance(const FramesRef<Scalar>& gt_trans, const FramesRe
 
 /// Smooth: |a(pred) - a(gt)| of the official "acceleration" scalar of pose sequences [T,48].
 template <class Scalar>
-MetricResult smoothness_difference(const FramesRef<Scalar>& gt_pose,
-                                   const FramesRef<Scalar>& pred_pose);
+MetricResult smoothness_difference(const FramesRef<Scalar>& gt_pose, const FramesRef<Scalar>& pred_pose);
 
 /// Per-hand metrics by name, in report order.
 enum class HandMetric { FGD = 0, WGD = 1, PD = 2, Smooth = 3 };
 inline constexpr int kNumHandMetrics = 4;
 inline constexpr std::array<std::string_view, kNumHandMetrics> kHandMetricNames = {"FGD", "WGD", "PD",
-                                                                                  "Smooth"};
+                                                                                   "Smooth"};
 /// Which input a metric reads: pose (FGD, WGD, Smooth) or translation (PD).
 inline constexpr bool metric_uses_pose(HandMetric m) { return m != HandMetric::PD; }
 
