@@ -15,6 +15,7 @@
 #include "pmbench/clip_source.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/feature_frechet.hpp"
+#include "encode_util.hpp"
 #include "synthetic_motion.hpp"
 
 namespace pmbench::autoencoder {
@@ -41,15 +42,6 @@ MatrixRM<float> to_matrix(const nlohmann::json& rows) {
   return m;
 }
 
-MatrixRM<float> encode_all(const MotionEncoder& encoder, const ClipSource& source) {
-  std::vector<io::ClipMotion<float>> clips;
-  source.read(0, source.clips(), clips);
-  MatrixRM<float> windows(static_cast<Eigen::Index>(clips.size()), static_cast<Eigen::Index>(kWindowSize));
-  for (std::size_t i = 0; i < clips.size(); ++i)
-    pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
-  return encoder.encode(windows);
-}
-
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
@@ -72,7 +64,7 @@ TEST(MotionEncoder, FeaturesMatchOfficialCode) {
     const io::MotionFile file(kCases + "/" + name + ".h5");
     for (const char* group : {"pred", "gt"}) {
       const FileClipSource source(file, group);
-      const MatrixRM<float> features = encode_all(encoder, source);
+      const MatrixRM<float> features = test::encode_first_windows(encoder, source);
       const MatrixRM<float> want = to_matrix(sets[std::string(group) + "_features"]);
       ASSERT_EQ(features.rows(), want.rows()) << name << "/" << group;
       ASSERT_EQ(features.cols(), 256);
@@ -91,7 +83,7 @@ TEST(MotionEncoder, BatchCompositionDoesNotChangeFeatures) {
   const MotionEncoder encoder(kConverted);
   const test::SyntheticMotion motion(6, 240, 21);
   const auto source = motion.source("synthetic");
-  const MatrixRM<float> all = encode_all(encoder, *source);
+  const MatrixRM<float> all = test::encode_first_windows(encoder, *source);
   std::vector<io::ClipMotion<float>> clips;
   source->read(4, 1, clips);
   MatrixRM<float> one(1, static_cast<Eigen::Index>(kWindowSize));

@@ -6,6 +6,7 @@
 #include "pmbench/autoencoder/fid_scoring.hpp"
 #include "pmbench/autoencoder/training.hpp"
 #include "pmbench/error.hpp"
+#include "encode_util.hpp"
 #include "synthetic_motion.hpp"
 
 namespace pmbench::autoencoder {
@@ -20,16 +21,6 @@ TrainOptions small_run(int epochs) {
   options.learning_rate = 2e-3;
   options.seed = 7;
   return options;
-}
-
-MatrixRM<float> features_of(const std::string& weights, const ClipSource& source) {
-  const MotionEncoder encoder(weights);
-  std::vector<io::ClipMotion<float>> clips;
-  source.read(0, source.clips(), clips);
-  MatrixRM<float> windows(static_cast<Eigen::Index>(clips.size()), static_cast<Eigen::Index>(kWindowSize));
-  for (std::size_t i = 0; i < clips.size(); ++i)
-    pack_window(clips[i], 0, windows.row(static_cast<Eigen::Index>(i)).data());
-  return encoder.encode(windows);
 }
 
 TEST(TrainEncoder, ReconstructionLossFalls) {
@@ -74,7 +65,8 @@ TEST(TrainEncoder, SeedReproducesAndResumeContinuesTheRun) {
   ASSERT_EQ(rest.epoch_loss.size(), 1u);
   EXPECT_NEAR(rest.epoch_loss[0], full.epoch_loss[2], 1e-5 * full.epoch_loss[2]);
 
-  const MatrixRM<float> a = features_of(straight, *source), b = features_of(resumed, *source);
+  const MatrixRM<float> a = test::encode_first_windows(MotionEncoder(straight), *source);
+  const MatrixRM<float> b = test::encode_first_windows(MotionEncoder(resumed), *source);
   EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 1e-4f * a.cwiseAbs().maxCoeff());
 }
 
