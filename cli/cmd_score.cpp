@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "commands.hpp"
 #include "pmbench/error.hpp"
@@ -59,13 +60,12 @@ int run_score(const ScoreArgs& args) {
   const io::GroupShape gt_shape = gt_file.group_shape(io::kGtGroup);
 
   // Clips are paired by clip_id when both files have ids, else by position.
+  FileClipSource pred(pred_file, io::kPredGroup);
   std::vector<std::size_t> gt_rows;
   if (separate_gt) {
     check_same_protocol(pred_file, gt_file);
     if (pred_file.has_clip_ids() && gt_file.has_clip_ids()) {
-      FileClipSource pred_ids_source(pred_file, io::kPredGroup);
-      FileClipSource gt_ids_source(gt_file, io::kGtGroup);
-      gt_rows = match_clip_ids(pred_ids_source.clip_ids(), gt_ids_source.clip_ids(),
+      gt_rows = match_clip_ids(pred.clip_ids(), FileClipSource(gt_file, io::kGtGroup).clip_ids(),
                                "'" + pred_file.path() + "'", "'" + gt_file.path() + "'");
     }
   }
@@ -74,8 +74,7 @@ int run_score(const ScoreArgs& args) {
                   pred_shape.clips, " clips but the ground truth '", gt_file.path(), "' /gt has ",
                   gt_shape.clips);
   }
-  FileClipSource pred(pred_file, io::kPredGroup);
-  FileClipSource gt(gt_file, io::kGtGroup, gt_rows);
+  FileClipSource gt(gt_file, io::kGtGroup, std::move(gt_rows));
 
   ScoreOptions options;
   options.precision = precision;

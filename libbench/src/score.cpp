@@ -128,15 +128,11 @@ ScoreReport score(const ClipSource& pred, const ClipSource& gt, const ScoreOptio
 }
 
 std::optional<double> ScoreReport::mean(io::Hand hand, HandMetric metric) const {
-  const auto& values = per_clip[static_cast<int>(hand)][static_cast<int>(metric)];
-  std::vector<double> v;
-  for (const auto& r : values) {
-    if (!r.defined()) return std::nullopt;
-    v.push_back(r.value);
-  }
-  if (v.empty()) return std::nullopt;
-  // np.mean over the per-clip list: pairwise summation in float64
-  return numpy_pairwise_sum(v.data(), v.size()) / static_cast<double>(v.size());
+  // The plain mean is the mean over defined clips when every clip is defined.
+  std::size_t defined = 0;
+  const std::optional<double> m = mean_over_defined(hand, metric, &defined);
+  const std::size_t clips = per_clip[static_cast<int>(hand)][static_cast<int>(metric)].size();
+  return defined == clips ? m : std::nullopt;
 }
 
 std::optional<double> ScoreReport::mean_over_defined(io::Hand hand, HandMetric metric,
@@ -148,6 +144,7 @@ std::optional<double> ScoreReport::mean_over_defined(io::Hand hand, HandMetric m
   }
   if (count) *count = v.size();
   if (v.empty()) return std::nullopt;
+  // np.mean over the per-clip list: pairwise summation in float64
   return numpy_pairwise_sum(v.data(), v.size()) / static_cast<double>(v.size());
 }
 
