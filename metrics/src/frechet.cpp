@@ -35,7 +35,10 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
   for (Eigen::Index t = 0; t < n; ++t) g.mean += x.row(t);
   g.mean /= static_cast<Scalar>(n);
   const RowVector<Scalar> scaled_mean = static_cast<Scalar>(n) * g.mean;
-  g.covariance = x.transpose() * x;
+  // X^T X is symmetric: one triangle by a rank update, mirrored (half the multiply-adds).
+  g.covariance.setZero(x.cols(), x.cols());
+  g.covariance.template selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  g.covariance.template triangularView<Eigen::StrictlyUpper>() = g.covariance.transpose();
   g.covariance.noalias() -= scaled_mean.transpose() * g.mean;
   g.covariance /= static_cast<Scalar>(n - 1);
   return g;
