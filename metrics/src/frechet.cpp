@@ -2,8 +2,10 @@
 // official conventions (raw-moment covariance, general eigenvalues of the covariance product,
 // everything in the input precision).
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <complex>
+#include <limits>
 #include <vector>
 
 #include "pmbench/error.hpp"
@@ -49,6 +51,144 @@ Scalar diagonal_sum(const Matrix<Scalar>& m) {
   return numpy_pairwise_sum(m.data(), static_cast<std::size_t>(m.rows()), m.rows() + 1);
 }
 
+// Eigenvalues of the upper Hessenberg matrix h (overwritten) by Francis double-shift QR with
+// EISPACK hqr's deflation test and exceptional shifts. Only eigenvalues are wanted, so each
+// double step is applied to the active unreduced block alone (no Schur form or vectors are kept),
+// which is about half the work of a full real Schur decomposition. False when it does not converge.
+template <class Scalar>
+bool hessenberg_eigenvalues(Matrix<Scalar>& h, std::vector<std::complex<Scalar>>& out) {
+  using std::abs;
+  const Eigen::Index n = h.rows();
+  out.assign(static_cast<std::size_t>(n), std::complex<Scalar>(0));
+  Scalar norm = 0;  // deflation reference where both neighbouring diagonal entries are 0
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index i = 0; i <= std::min(j + 1, n - 1); ++i) norm += abs(h(i, j));
+  }
+  constexpr int kMaxIterationsPerValue = 60;  // exceptional shifts at 10, 20, ...
+  Scalar exceptional_shift = 0;               // total shift already subtracted from the diagonal
+  Eigen::Index hi = n - 1;                    // last row of the active block
+  int iterations = 0;
+  while (hi >= 0) {
+    Eigen::Index lo = hi;  // first row of the active block: below a negligible subdiagonal entry
+    for (; lo > 0; --lo) {
+      Scalar s = abs(h(lo - 1, lo - 1)) + abs(h(lo, lo));
+      if (s == Scalar(0)) s = norm;
+      if (abs(h(lo, lo - 1)) + s == s) {
+        h(lo, lo - 1) = 0;
+        break;
+      }
+    }
+    Scalar x = h(hi, hi);
+    if (lo == hi) {  // a 1 x 1 block
+      out[hi] = x + exceptional_shift;
+      hi -= 1, iterations = 0;
+      continue;
+    }
+    Scalar y = h(hi - 1, hi - 1), w = h(hi, hi - 1) * h(hi - 1, hi);
+    if (lo == hi - 1) {  // a 2 x 2 block: a real pair or a complex conjugate pair
+      const Scalar p = Scalar(0.5) * (y - x), q = p * p + w, root = std::sqrt(abs(q));
+      const Scalar base = x + exceptional_shift;
+      if (q >= Scalar(0)) {
+        const Scalar z = p + std::copysign(root, p);
+        out[hi - 1] = base + z;
+        out[hi] = z != Scalar(0) ? base - w / z : base + z;
+      } else {
+        out[hi - 1] = {base + p, root};
+        out[hi] = {base + p, -root};
+      }
+      hi -= 2, iterations = 0;
+      continue;
+    }
+    if (iterations == kMaxIterationsPerValue) return false;
+    if (iterations > 0 && iterations % 10 == 0) {  // exceptional shift against stagnation
+      exceptional_shift += x;
+      for (Eigen::Index i = lo; i <= hi; ++i) h(i, i) -= x;
+      const Scalar s = abs(h(hi, hi - 1)) + abs(h(hi - 1, hi - 2));
+      x = y = Scalar(0.75) * s;
+      w = Scalar(-0.4375) * s * s;
+    }
+    ++iterations;
+    // Start the double step where two consecutive subdiagonal entries are small enough.
+    Eigen::Index m = hi - 2;
+    Scalar p = 0, q = 0, r = 0;
+    for (;; --m) {
+      const Scalar z = h(m, m), dx = x - z, dy = y - z;
+      p = (dx * dy - w) / h(m + 1, m) + h(m, m + 1);
+      q = h(m + 1, m + 1) - z - dx - dy;
+      r = h(m + 2, m + 1);
+      const Scalar s = abs(p) + abs(q) + abs(r);
+      p /= s, q /= s, r /= s;
+      if (m == lo) break;
+      const Scalar u = abs(h(m, m - 1)) * (abs(q) + abs(r));
+      const Scalar v = abs(p) * (abs(h(m - 1, m - 1)) + abs(z) + abs(h(m + 1, m + 1)));
+      if (u + v == v) break;
+    }
+    for (Eigen::Index i = m + 2; i <= hi; ++i) {
+      h(i, i - 2) = 0;
+      if (i != m + 2) h(i, i - 3) = 0;
+    }
+    // The double step as 3 x 3 reflectors chasing the bulge from row m to the bottom.
+    for (Eigen::Index k = m; k < hi; ++k) {
+      const bool last = k == hi - 1;  // the final reflector is 2 x 2
+      Scalar scale = 0;
+      if (k != m) {
+        p = h(k, k - 1), q = h(k + 1, k - 1), r = last ? Scalar(0) : h(k + 2, k - 1);
+        scale = abs(p) + abs(q) + abs(r);
+        if (scale == Scalar(0)) continue;
+        p /= scale, q /= scale, r /= scale;
+      }
+      const Scalar s = std::copysign(std::sqrt(p * p + q * q + r * r), p);
+      if (s == Scalar(0)) continue;
+      if (k != m) {
+        h(k, k - 1) = -s * scale;
+      } else if (lo != m) {
+        h(k, k - 1) = -h(k, k - 1);
+      }
+      p += s;
+      const Scalar vx = p / s, vy = q / s, vz = r / s;
+      q /= p, r /= p;
+      for (Eigen::Index j = k; j <= hi; ++j) {  // rows k..k+2 of the active block
+        Scalar t = h(k, j) + q * h(k + 1, j);
+        if (!last) {
+          t += r * h(k + 2, j);
+          h(k + 2, j) -= t * vz;
+        }
+        h(k + 1, j) -= t * vy;
+        h(k, j) -= t * vx;
+      }
+      for (Eigen::Index i = lo; i <= std::min(hi, k + 3); ++i) {  // columns k..k+2
+        Scalar t = vx * h(i, k) + vy * h(i, k + 1);
+        if (!last) {
+          t += vz * h(i, k + 2);
+          h(i, k + 2) -= t * r;
+        }
+        h(i, k + 1) -= t * q;
+        h(i, k) -= t;
+      }
+    }
+  }
+  return true;
+}
+
+// Eigenvalues of a general real matrix: scaled by its largest |entry| (as Eigen's EigenSolver
+// does, against overflow), Householder reduction to Hessenberg form, then the QR above.
+template <class Scalar>
+bool general_eigenvalues(const Matrix<Scalar>& m, std::vector<std::complex<Scalar>>& out) {
+  const Scalar scale = m.cwiseAbs().maxCoeff();
+  if (!(scale >= std::numeric_limits<Scalar>::min())) {
+    out.assign(static_cast<std::size_t>(m.rows()), std::complex<Scalar>(0));
+    return std::isfinite(scale);
+  }
+  Eigen::HessenbergDecomposition<Matrix<Scalar>> hessenberg(m / scale);
+  Matrix<Scalar> h = hessenberg.matrixH();
+  if (!hessenberg_eigenvalues(h, out)) return false;
+  for (auto& value : out) {
+    value *= scale;
+    if (!std::isfinite(value.real()) || !std::isfinite(value.imag())) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 template <class Scalar>
@@ -76,13 +216,12 @@ MetricResult frechet_gesture_distance(const FramesRef<Scalar>& gt, const FramesR
 
   // General (non-symmetric) eigenvalues, principal complex square root, real parts summed:
   // negative real eigenvalues contribute 0, complex pairs their real part.
-  Eigen::EigenSolver<Matrix<Scalar>> solver(product, /*computeEigenvectors=*/false);
-  if (solver.info() != Eigen::Success) {
+  std::vector<std::complex<Scalar>> eigenvalues;
+  if (!general_eigenvalues(product, eigenvalues)) {
     return MetricResult::undefined("eigenvalue iteration did not converge");
   }
-  const auto& eigenvalues = solver.eigenvalues();
-  std::vector<Scalar> root_real(static_cast<std::size_t>(eigenvalues.size()));
-  for (Eigen::Index i = 0; i < eigenvalues.size(); ++i) root_real[i] = std::sqrt(eigenvalues[i]).real();
+  std::vector<Scalar> root_real(eigenvalues.size());
+  for (std::size_t i = 0; i < eigenvalues.size(); ++i) root_real[i] = std::sqrt(eigenvalues[i]).real();
   const Scalar sqrt_term = numpy_pairwise_sum(root_real.data(), root_real.size());
 
   const Scalar fgd = (mean_term + trace_term) - Scalar(2) * sqrt_term;
