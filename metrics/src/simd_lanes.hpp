@@ -1,0 +1,160 @@
+// Private: W doubles operated on lane by lane, for the kernels built per instruction set (see
+// kernel_dispatch.hpp). Every operation is the IEEE operation a scalar loop would do on each lane,
+// so a kernel gives the same bits with W = 2 (SSE2) and W = 4 (AVX2) as long as its lanes are
+// independent values (reductions across lanes are written out by the kernel in a fixed order).
+// Everything here is internal to the including TU (anonymous namespace), so TUs compiled for
+// different ISAs never share a symbol.
+#pragma once
+
+#include <cmath>
+#include <cstring>
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
+
+namespace pmbench::simd {
+namespace {
+
+#if defined(__GNUC__)
+// The vector types, one specialisation per width (GCC ignores a dependent vector_size).
+template <int W>
+struct Vector;
+template <>
+struct Vector<1> {
+  typedef double type __attribute__((vector_size(8)));
+};
+template <>
+struct Vector<2> {
+  typedef double type __attribute__((vector_size(16)));
+};
+template <>
+struct Vector<4> {
+  typedef double type __attribute__((vector_size(32)));
+};
+template <>
+struct Vector<8> {
+  typedef double type __attribute__((vector_size(64)));
+};
+#endif
+
+template <int W>
+struct Lanes {
+  static_assert(W == 1 || W == 2 || W == 4 || W == 8, "lane count");
+  static constexpr int width = W;
+#if defined(__GNUC__)
+  typedef typename Vector<W>::type Raw;
+  typedef decltype(Raw{} < Raw{}) Mask;
+  Raw v;
+  double operator[](int i) const { return v[i]; }
+  friend Lanes operator+(Lanes a, Lanes b) { return {a.v + b.v}; }
+  friend Lanes operator-(Lanes a, Lanes b) { return {a.v - b.v}; }
+  friend Lanes operator*(Lanes a, Lanes b) { return {a.v * b.v}; }
+  friend Lanes operator/(Lanes a, Lanes b) { return {a.v / b.v}; }
+  friend Lanes operator-(Lanes a) { return {-a.v}; }
+  friend Mask less(Lanes a, Lanes b) { return a.v < b.v; }
+  friend Mask less_equal(Lanes a, Lanes b) { return a.v <= b.v; }
+  friend Mask not_equal(Lanes a, Lanes b) { return a.v != b.v; }
+  friend Lanes select(Mask m, Lanes a, Lanes b) { return {(Raw)(((Mask)a.v & m) | ((Mask)b.v & ~m))}; }
+  static bool any(Mask m) {
+    for (int i = 0; i < W; ++i) {
+      if (m[i]) return true;
+    }
+    return false;
+  }
+  static Lanes all(double a) {
+    Lanes r;
+    for (int i = 0; i < W; ++i) r.v[i] = a;
+    return r;
+  }
+  void set(int i, double a) { v[i] = a; }
+#else
+  double v[W];
+  struct Mask {
+    bool m[W];
+    bool operator[](int i) const { return m[i]; }
+  };
+  double operator[](int i) const { return v[i]; }
+  template <class F>
+  static Lanes map(Lanes a, Lanes b, F f) {
+    Lanes r;
+    for (int i = 0; i < W; ++i) r.v[i] = f(a.v[i], b.v[i]);
+    return r;
+  }
+  friend Lanes operator+(Lanes a, Lanes b) {
+    return map(a, b, [](double x, double y) { return x + y; });
+  }
+  friend Lanes operator-(Lanes a, Lanes b) {
+    return map(a, b, [](double x, double y) { return x - y; });
+  }
+  friend Lanes operator*(Lanes a, Lanes b) {
+    return map(a, b, [](double x, double y) { return x * y; });
+  }
+  friend Lanes operator/(Lanes a, Lanes b) {
+    return map(a, b, [](double x, double y) { return x / y; });
+  }
+  friend Lanes operator-(Lanes a) {
+    return map(a, a, [](double x, double) { return -x; });
+  }
+  template <class F>
+  static Mask compare(Lanes a, Lanes b, F f) {
+    Mask m;
+    for (int i = 0; i < W; ++i) m.m[i] = f(a.v[i], b.v[i]);
+    return m;
+  }
+  friend Mask less(Lanes a, Lanes b) {
+    return compare(a, b, [](double x, double y) { return x < y; });
+  }
+  friend Mask less_equal(Lanes a, Lanes b) {
+    return compare(a, b, [](double x, double y) { return x <= y; });
+  }
+  friend Mask not_equal(Lanes a, Lanes b) {
+    return compare(a, b, [](double x, double y) { return x != y; });
+  }
+  friend Lanes select(Mask m, Lanes a, Lanes b) {
+    Lanes r;
+    for (int i = 0; i < W; ++i) r.v[i] = m.m[i] ? a.v[i] : b.v[i];
+    return r;
+  }
+  static bool any(Mask m) {
+    for (int i = 0; i < W; ++i) {
+      if (m.m[i]) return true;
+    }
+    return false;
+  }
+  static Lanes all(double a) {
+    Lanes r;
+    for (int i = 0; i < W; ++i) r.v[i] = a;
+    return r;
+  }
+  void set(int i, double a) { v[i] = a; }
+#endif
+  static Lanes zero() { return all(0.0); }
+  static Lanes load(const double* p) {
+    Lanes r;
+    std::memcpy(&r.v, p, sizeof r.v);
+    return r;
+  }
+  void store(double* p) const { std::memcpy(p, &v, sizeof v); }
+  Lanes& operator+=(Lanes b) { return *this = *this + b; }
+  Lanes& operator-=(Lanes b) { return *this = *this - b; }
+  Lanes& operator*=(Lanes b) { return *this = *this * b; }
+  // |a| per lane (the sign bit cleared, as std::abs)
+  friend Lanes abs(Lanes a) { return select(less(a, zero()), -a, a); }
+  // std::max(b, a) per lane: a where b < a, else b (a NaN in a is ignored, as std::max ignores it)
+  friend Lanes max_of(Lanes a, Lanes b) { return select(less(b, a), a, b); }
+  friend Lanes sqrt(Lanes a) {
+#if defined(__AVX__)
+    if constexpr (W == 4) return {(Raw)_mm256_sqrt_pd((__m256d)a.v)};
+#endif
+#if defined(__SSE2__) && defined(__GNUC__)
+    if constexpr (W == 2) return {(Raw)_mm_sqrt_pd((__m128d)a.v)};
+#endif
+    Lanes r;
+    for (int i = 0; i < W; ++i) r.set(i, std::sqrt(a[i]));
+    return r;
+  }
+};
+
+}  // namespace
+}  // namespace pmbench::simd

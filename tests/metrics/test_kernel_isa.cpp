@@ -1,0 +1,140 @@
+// The AVX2 and baseline builds of the WGD kernels give the same bits (kernel_isa.hpp): every
+// stage output and metric value is compared between the two, on data that takes the kernels'
+// different paths (random walks, periodic data, duplicated frames, constant columns, tiny and
+// large scales, short and long clips). On a CPU without AVX2 both runs use the baseline and the
+// comparison is skipped.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "pmbench/metrics/kernel_isa.hpp"
+#include "pmbench/metrics/per_hand.hpp"
+#include "pmbench/metrics/wgd_stages.hpp"
+
+namespace pmbench::test {
+namespace {
+
+struct Case {
+  std::string name;
+  MatrixRM<double> gt, pred;
+};
+
+MatrixRM<double> make_motion(std::mt19937& rng, bool periodic, int frames, int dims) {
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  MatrixRM<double> x(frames, dims);
+  for (int d = 0; d < dims; ++d) {
+    if (periodic) {
+      const double freq = 0.5 + 2.0 * uniform(rng), phase = 6.283 * uniform(rng);
+      for (int t = 0; t < frames; ++t) {
+        const double v = 0.4 * std::sin(2 * M_PI * freq * t / 30.0 + phase) + 0.01 * normal(rng);
+        x(t, d) = std::round(v * 1e4) / 1e4;
+      }
+    } else {
+      double v = 0.3 * normal(rng), velocity = 0;
+      for (int t = 0; t < frames; ++t) {
+        velocity = 0.9 * velocity + 0.01 * normal(rng);
+        v += velocity;
+        x(t, d) = v;
+      }
+    }
+  }
+  return x;
+}
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  const int lengths[] = {240, 240, 240, 41, 100, 500, 20};
+  int id = 0;
+  for (int length : lengths) {
+    for (int variant = 0; variant < 5; ++variant) {
+      std::mt19937 rng(900 + id);
+      const bool periodic = id % 2 == 1;
+      Case c{"case" + std::to_string(id) + (periodic ? "-periodic" : "-walk") + "-T" +
+                 std::to_string(length) + "-v" + std::to_string(variant),
+             make_motion(rng, periodic, length, 48), make_motion(rng, periodic, length, 48)};
+      if (variant == 1) {
+        for (int t = 0; t < length; t += 3) c.pred.row(t) = c.pred.row(t / 2);  // duplicated frames
+      } else if (variant == 2) {
+        c.gt.col(5).setConstant(0.25), c.pred.col(7).setConstant(-1.0);  // constant columns
+      } else if (variant == 3) {
+        c.gt *= 1e-4, c.pred *= 1e-4;
+      } else if (variant == 4) {
+        c.gt *= 1e3, c.pred *= 1e3;
+      }
+      out.push_back(std::move(c));
+      ++id;
+    }
+  }
+  // pred == gt: WGD is rounding noise, which must still be the same noise
+  out.push_back({"identical", out[0].gt, out[0].gt});
+  return out;
+}
+
+// Every double a case produces: stage outputs of both inputs and both metrics, in both precisions.
+std::vector<double> outputs(const Case& c) {
+  std::vector<double> values;
+  auto add = [&](const auto& m) {
+    for (Eigen::Index i = 0; i < m.size(); ++i) values.push_back(static_cast<double>(m.data()[i]));
+  };
+  for (const MatrixRM<double>* x : {&c.gt, &c.pred}) {
+    try {
+      const MatrixRM<double> projected = wgd::incremental_pca_projection<double>(*x);
+      add(projected);
+      NumpyRandomState rng(0);
+      const std::vector<int> labels = wgd::kmeans_labels(projected, rng);
+      for (int label : labels) values.push_back(label);
+      const wgd::GaussianMixtureFit fit = wgd::fit_gaussian_mixture(projected);
+      add(fit.weights), add(fit.means);
+      values.push_back(fit.iterations);
+      for (double bound : fit.lower_bounds) values.push_back(bound);
+    } catch (const wgd::OfficialWouldRaise&) {
+      values.push_back(-1.0);
+    }
+  }
+  const MatrixRM<float> gt32 = c.gt.cast<float>(), pred32 = c.pred.cast<float>();
+  for (auto metric : {HandMetric::FGD, HandMetric::WGD}) {
+    for (const MetricResult& r : {evaluate_hand_metric<double>(metric, c.gt, c.pred),
+                                  evaluate_hand_metric<float>(metric, gt32, pred32)}) {
+      values.push_back(r.defined() ? r.value : -12345.0);
+    }
+  }
+  return values;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+TEST(KernelIsa, NamesTheKernelsInUse) {
+  const std::string automatic = kernel_isa();
+  EXPECT_TRUE(automatic == "avx2" || automatic == "baseline") << automatic;
+  force_baseline_kernels(true);
+  EXPECT_STREQ(kernel_isa(), "baseline");
+  force_baseline_kernels(false);
+  EXPECT_EQ(kernel_isa(), automatic);
+}
+
+TEST(KernelIsa, Avx2AndBaselineKernelsGiveTheSameBits) {
+  if (std::string(kernel_isa()) != "avx2") GTEST_SKIP() << "AVX2 kernels not built or CPU without AVX2";
+  for (const Case& c : cases()) {
+    force_baseline_kernels(true);
+    const std::vector<double> baseline = outputs(c);
+    force_baseline_kernels(false);
+    const std::vector<double> avx2 = outputs(c);
+    ASSERT_EQ(baseline.size(), avx2.size()) << c.name;
+    int differing = 0;
+    for (std::size_t i = 0; i < baseline.size(); ++i) {
+      if (!same_bits(baseline[i], avx2[i]) && differing++ < 3) {
+        ADD_FAILURE() << c.name << ": output " << i << " baseline " << baseline[i] << " avx2 " << avx2[i];
+      }
+    }
+    EXPECT_EQ(differing, 0) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace pmbench::test
