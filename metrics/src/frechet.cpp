@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "frame_moments.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -37,9 +38,26 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
   for (Eigen::Index t = 0; t < n; ++t) g.mean += x.row(t);
   g.mean /= static_cast<Scalar>(n);
   const RowVector<Scalar> scaled_mean = static_cast<Scalar>(n) * g.mean;
-  // X^T X is symmetric: one triangle by a rank update, mirrored (half the multiply-adds).
-  g.covariance.setZero(x.cols(), x.cols());
-  g.covariance.template selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  // X^T X is symmetric: one triangle by Eigen's rank update, mirrored. Where Eigen sums each entry
+  // over the frames in one run (its depth blocking, from the cache sizes, covers all n frames: T =
+  // 240 takes one block on any x86-64 L1 cache of 16 KiB or more), the AVX2 kernel gives the same
+  // bits with half the instructions.
+  const int dims = static_cast<int>(x.cols());
+#if defined(PMBENCH_HAVE_AVX2_KERNELS)
+  Eigen::Index depth_block = n, rows_block = dims, columns_block = dims;
+  Eigen::internal::computeProductBlockingSizes<Scalar, Scalar>(depth_block, rows_block, columns_block,
+                                                               Eigen::Index(1));
+  if (detail::use_avx2_kernels() && depth_block >= n) {
+    g.covariance.resize(dims, dims);
+    std::vector<Scalar> scratch(static_cast<std::size_t>(n) * moments_padded_width(dims));
+    avx2::lower_raw_moments(x.data(), static_cast<long>(n), static_cast<long>(x.outerStride()), dims,
+                            g.covariance.data(), dims, scratch.data());
+  } else
+#endif
+  {
+    g.covariance.setZero(dims, dims);
+    g.covariance.template selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  }
   g.covariance.template triangularView<Eigen::StrictlyUpper>() = g.covariance.transpose();
   g.covariance.noalias() -= scaled_mean.transpose() * g.mean;
   g.covariance /= static_cast<Scalar>(n - 1);
