@@ -1,90 +1,77 @@
-// Kernels of IncrementalPCA's small SVDs (private to incremental_pca.cpp): the Gram matrix of the
-// stacked batch, its Householder tridiagonalisation, the leading eigenvalues by Laguerre's
-// iteration on Sturm sequences, inverse iteration for the leading eigenvectors, the
+// Kernels of IncrementalPCA's small SVDs (private to ipca_svd.inc, which is built once per
+// instruction set): the Gram matrix of the stacked batch, its Householder tridiagonalisation,
+// Sturm sequences for Laguerre's iteration, inverse iteration for the leading eigenvectors, the
 // back-transformation and the projection onto the rows. Sizes are small (n <= 27, 48 columns, 10
 // vectors) and the work is dominated by dependent division chains, so the kernels run several
-// independent chains side by side: each eigenvalue and eigenvector is one lane of a pair of
-// doubles (one SSE2 register without -march), and the dot products are split into even and odd
-// coordinates. Every lane does the IEEE operations a scalar loop would, in a fixed order: results
-// do not depend on the instruction set.
+// independent chains side by side: each eigenvalue and eigenvector is one lane of a vector of
+// kLanes doubles (2 in the baseline build, 4 under AVX2), and the coordinates of the Gram
+// matrix's dot products and of the projection are lanes too. Every lane does the IEEE operations
+// a scalar loop would, in a fixed order: results do not depend on the instruction set.
+//
+// Arrays of eigenvalue or eigenvector lanes are `width` wide, the logical lane count rounded up to
+// a multiple of kLanes; the padding lanes carry finite values that never reach a result.
+//
+// Everything here has internal linkage (an anonymous namespace): the two builds must not share a
+// symbol.
 #pragma once
 
-#include <algorithm>
+#if !defined(PMBENCH_KERNEL_ISA)
+#error "ipca_kernels.hpp is included only by ipca_svd.inc"
+#endif
+
 #include <cmath>
 #include <cstddef>
-#include <cstring>
 #include <limits>
 
-namespace pmbench::wgd::ipca_detail {
+#include "kernel_dispatch.hpp"
+#include "simd_lanes.hpp"
 
-// Two doubles operated on lane by lane (a 128-bit vector under GCC/Clang, two scalars elsewhere).
-struct Pair {
-#if defined(__GNUC__)
-  typedef double Raw __attribute__((vector_size(16)));
-  typedef decltype(Raw{} < Raw{}) Mask;
-  Raw v;
-  static Pair make(double a, double b) { return {Raw{a, b}}; }
-  double operator[](int i) const { return v[i]; }
-  friend Pair operator+(Pair a, Pair b) { return {a.v + b.v}; }
-  friend Pair operator-(Pair a, Pair b) { return {a.v - b.v}; }
-  friend Pair operator*(Pair a, Pair b) { return {a.v * b.v}; }
-  friend Pair operator/(Pair a, Pair b) { return {a.v / b.v}; }
-  friend Pair operator-(Pair a) { return {-a.v}; }
-  // lane-wise a < b, a != b, a > b as masks, and the choice between two pairs by a mask
-  friend Mask less(Pair a, Pair b) { return a.v < b.v; }
-  friend Mask not_equal(Pair a, Pair b) { return a.v != b.v; }
-  friend Pair select(Mask m, Pair a, Pair b) { return {(Raw)(((Mask)a.v & m) | ((Mask)b.v & ~m))}; }
-  friend Pair abs(Pair a) { return select(less(a, make(0.0, 0.0)), -a, a); }
-  friend Pair sqrt(Pair a) { return make(std::sqrt(a.v[0]), std::sqrt(a.v[1])); }
-#else
-  double v[2];
-  struct Mask {
-    bool m[2];
-  };
-  static Pair make(double a, double b) { return {{a, b}}; }
-  double operator[](int i) const { return v[i]; }
-  friend Pair operator+(Pair a, Pair b) { return make(a.v[0] + b.v[0], a.v[1] + b.v[1]); }
-  friend Pair operator-(Pair a, Pair b) { return make(a.v[0] - b.v[0], a.v[1] - b.v[1]); }
-  friend Pair operator*(Pair a, Pair b) { return make(a.v[0] * b.v[0], a.v[1] * b.v[1]); }
-  friend Pair operator/(Pair a, Pair b) { return make(a.v[0] / b.v[0], a.v[1] / b.v[1]); }
-  friend Pair operator-(Pair a) { return make(-a.v[0], -a.v[1]); }
-  friend Mask less(Pair a, Pair b) { return {{a.v[0] < b.v[0], a.v[1] < b.v[1]}}; }
-  friend Mask not_equal(Pair a, Pair b) { return {{a.v[0] != b.v[0], a.v[1] != b.v[1]}}; }
-  friend Pair select(Mask m, Pair a, Pair b) {
-    return make(m.m[0] ? a.v[0] : b.v[0], m.m[1] ? a.v[1] : b.v[1]);
-  }
-  friend Pair abs(Pair a) { return make(std::abs(a.v[0]), std::abs(a.v[1])); }
-  friend Pair sqrt(Pair a) { return make(std::sqrt(a.v[0]), std::sqrt(a.v[1])); }
-#endif
-  static Pair all(double a) { return make(a, a); }
-  static Pair load(const double* p) {
-    Pair r;
-    std::memcpy(&r.v, p, sizeof r.v);
-    return r;
-  }
-  void store(double* p) const { std::memcpy(p, &v, sizeof v); }
-  double sum() const { return v[0] + v[1]; }
-  Pair& operator+=(Pair b) { return *this = *this + b; }
-  Pair& operator-=(Pair b) { return *this = *this - b; }
-};
+namespace pmbench::wgd {
+namespace {
 
-inline std::size_t at(int row, int stride) {
+constexpr int kLanes = PMBENCH_KERNEL_LANES;
+using Vec = simd::Lanes<kLanes>;
+using Pair = simd::Lanes<2>;  // tridiagonalize's even / odd split, whatever the build
+
+double sum(Pair a) { return a[0] + a[1]; }
+
+// std::min, std::max (the same choice on ties and NaNs) and constants of our own: at -O0 the
+// standard library's inline functions are emitted as shared (weak) symbols, which the two builds
+// must not define.
+template <class T>
+T smaller(T a, T b) {
+  return b < a ? b : a;
+}
+template <class T>
+T larger(T a, T b) {
+  return a < b ? b : a;
+}
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMinNormal = std::numeric_limits<double>::min();
+constexpr double kMaxFinite = std::numeric_limits<double>::max();
+bool is_finite(double x) { return std::fabs(x) <= kMaxFinite; }
+
+std::size_t at(int row, int stride) {
   return static_cast<std::size_t>(row) * static_cast<std::size_t>(stride);
 }
+
+// The logical lane count rounded up to whole vectors.
+int padded_width(int lanes) { return (lanes + kLanes - 1) / kLanes * kLanes; }
 
 // ---------------------------------------------------------------------------------------------
 // Gram matrix: g (n x n, column-major, both triangles) = a a^T for the n rows of a (`dims` long,
 // row stride `dims`). Blocks of 2 x 2 dot products share their loads; each dot product is summed
-// in four interleaved partial sums (coordinates c mod 4), then (s0 + s2) + (s1 + s3), then the
-// coordinates left over.
-inline void gram_matrix(const double* a, int n, int dims, double* g) {
+// in four interleaved partial sums (coordinates c mod 4: two pairs, or one vector of four under
+// AVX2), then (s0 + s2) + (s1 + s3), then the coordinates left over.
+void gram_matrix(const double* a, int n, int dims, double* g) {
   auto put = [&](int i, int j, double v) {
     g[i + at(j, n)] = v;
     g[j + at(i, n)] = v;
   };
   const int body = dims / 4 * 4;
-  auto finish = [&](Pair s01, Pair s23, const double* x, const double* y) {
-    double s = (s01 + s23).sum();
+  auto tail = [&](double s, const double* x, const double* y) {
     for (int c = body; c < dims; ++c) s += x[c] * y[c];
     return s;
   };
@@ -96,22 +83,42 @@ inline void gram_matrix(const double* a, int n, int dims, double* g) {
       const int i1 = i + 1 < n ? i + 1 : i;
       const double* x0 = a + at(i, dims);
       const double* x1 = a + at(i1, dims);
-      Pair s00a = Pair::all(0), s00b = s00a, s01a = s00a, s01b = s00a, s10a = s00a, s10b = s00a, s11a = s00a,
-           s11b = s00a;
-      for (int c = 0; c < body; c += 4) {
-        const Pair xa = Pair::load(x0 + c), xb = Pair::load(x0 + c + 2);
-        const Pair za = Pair::load(x1 + c), zb = Pair::load(x1 + c + 2);
-        const Pair ya = Pair::load(y0 + c), yb = Pair::load(y0 + c + 2);
-        const Pair wa = Pair::load(y1 + c), wb = Pair::load(y1 + c + 2);
-        s00a += xa * ya, s00b += xb * yb;
-        s01a += xa * wa, s01b += xb * wb;
-        s10a += za * ya, s10b += zb * yb;
-        s11a += za * wa, s11b += zb * wb;
+      if constexpr (kLanes == 4) {
+        Vec s00 = Vec::zero(), s01 = s00, s10 = s00, s11 = s00;
+        for (int c = 0; c < body; c += 4) {
+          const Vec x = Vec::load(x0 + c), z = Vec::load(x1 + c);
+          const Vec y = Vec::load(y0 + c), w = Vec::load(y1 + c);
+          s00 += x * y, s01 += x * w;
+          s10 += z * y, s11 += z * w;
+        }
+        auto finish = [&](Vec s, const double* x, const double* y) {
+          return tail((s[0] + s[2]) + (s[1] + s[3]), x, y);
+        };
+        put(i, j, finish(s00, x0, y0));
+        put(i, j1, finish(s01, x0, y1));
+        put(i1, j, finish(s10, x1, y0));
+        put(i1, j1, finish(s11, x1, y1));
+      } else {
+        Pair s00a = Pair::zero(), s00b = s00a, s01a = s00a, s01b = s00a, s10a = s00a, s10b = s00a,
+             s11a = s00a, s11b = s00a;
+        for (int c = 0; c < body; c += 4) {
+          const Pair xa = Pair::load(x0 + c), xb = Pair::load(x0 + c + 2);
+          const Pair za = Pair::load(x1 + c), zb = Pair::load(x1 + c + 2);
+          const Pair ya = Pair::load(y0 + c), yb = Pair::load(y0 + c + 2);
+          const Pair wa = Pair::load(y1 + c), wb = Pair::load(y1 + c + 2);
+          s00a += xa * ya, s00b += xb * yb;
+          s01a += xa * wa, s01b += xb * wb;
+          s10a += za * ya, s10b += zb * yb;
+          s11a += za * wa, s11b += zb * wb;
+        }
+        auto finish = [&](Pair s01, Pair s23, const double* x, const double* y) {
+          return tail(sum(s01 + s23), x, y);
+        };
+        put(i, j, finish(s00a, s00b, x0, y0));
+        put(i, j1, finish(s01a, s01b, x0, y1));
+        put(i1, j, finish(s10a, s10b, x1, y0));
+        put(i1, j1, finish(s11a, s11b, x1, y1));
       }
-      put(i, j, finish(s00a, s00b, x0, y0));
-      put(i, j1, finish(s01a, s01b, x0, y1));
-      put(i1, j, finish(s10a, s10b, x1, y0));
-      put(i1, j1, finish(s11a, s11b, x1, y1));
     }
   }
 }
@@ -124,8 +131,9 @@ inline void gram_matrix(const double* a, int n, int dims, double* g) {
 // A22 -= v w^T + w v^T, is applied column by column during step j + 1, in the same sweep over the
 // lower triangle that forms step j + 1's product p = A22 v (each column adds to p below its
 // diagonal and takes a dot product for its own entry), so the triangle is read once per step.
-// `scratch` is 2n doubles.
-inline void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, double* scratch) {
+// The dot products are split into even and odd rows (pairs in both builds: that order is the
+// result's). `scratch` is 2n doubles.
+void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, double* scratch) {
   auto col = [&](int j) { return a + at(j, n); };
   double* w = scratch;      // the pending update's w (absolute row index)
   double* p = scratch + n;  // the product being formed
@@ -141,11 +149,11 @@ inline void tridiagonalize(double* a, int n, double* diag, double* off, double* 
     double* v = cj;  // v[r] for r > j; becomes v_j
     double tail = 0.0;
     {
-      Pair sq = Pair::all(0.0);
+      Pair sq = Pair::zero();
       int r = j + 2;
       for (; r + 2 <= n; r += 2) sq += Pair::load(v + r) * Pair::load(v + r);
       if (r < n) tail = v[r] * v[r];
-      tail += sq.sum();
+      tail += sum(sq);
     }
     const double alpha = v[j + 1];
     double t = 0.0;
@@ -181,7 +189,7 @@ inline void tridiagonalize(double* a, int n, double* diag, double* off, double* 
       double dot0 = x00 * v0 + x10 * v1, dot1 = x11 * v1;
       p[c + 1] += x10 * v0;
       const Pair v0s = Pair::all(v0), v1s = Pair::all(v1);
-      Pair dots0 = Pair::all(0.0), dots1 = Pair::all(0.0);
+      Pair dots0 = Pair::zero(), dots1 = Pair::zero();
       const int first = c + 2, pairs_end = first + (n - first) / 2 * 2;
       for (int r = first; r < pairs_end; r += 2) {
         const Pair x0 = updated2(c0, r, c), x1 = updated2(c1, r, c + 1);
@@ -199,8 +207,8 @@ inline void tridiagonalize(double* a, int n, double* diag, double* off, double* 
         dot0 += x0 * v[r];
         dot1 += x1 * v[r];
       }
-      p[c] += dot0 + dots0.sum();
-      p[c + 1] += dot1 + dots1.sum();
+      p[c] += dot0 + sum(dots0);
+      p[c + 1] += dot1 + sum(dots1);
     }
     if (c < n) {  // the last column alone: its diagonal entry
       double* cc = col(c);
@@ -215,7 +223,7 @@ inline void tridiagonalize(double* a, int n, double* diag, double* off, double* 
     // w = tau p - (tau / 2)(tau p . v) v becomes the pending update
     double pv_dot = 0.0;
     {
-      Pair acc = Pair::all(0.0);
+      Pair acc = Pair::zero();
       const Pair ts = Pair::all(t);
       int r = j + 1;
       for (; r + 2 <= n; r += 2) {
@@ -224,90 +232,113 @@ inline void tridiagonalize(double* a, int n, double* diag, double* off, double* 
         acc += pr * Pair::load(v + r);
       }
       if (r < n) pv_dot = (p[r] *= t) * v[r];
-      pv_dot += acc.sum();
+      pv_dot += sum(acc);
     }
     const double half = 0.5 * t * pv_dot;
     for (int r = j + 1; r < n; ++r) p[r] -= half * v[r];
-    std::swap(w, p);
+    double* const product = p;
+    p = w, w = product;
     pending = j;
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sturm sequences with derivatives: for each of the `lanes` points x (lanes even), the number of
-// eigenvalues greater than x of the symmetric tridiagonal matrix (d, e2 = squared off-diagonal)
-// and Laguerre's sums g = sum_j 1/(x - lambda_j), h = sum_j 1/(x - lambda_j)^2, from the pivots
-// q_i of the LDL^T factorisation of T - x I (q_i = d_i - x - e2_{i-1} / q_{i-1}) and their first
-// two derivatives in x. A pivot that vanishes is replaced by -pivmin (LAPACK dstebz's rule).
-// `state` is scratch of 3 * lanes.
-inline void sturm_laguerre(const double* d, const double* e2, int n, int lanes, const double* x,
-                           double* count, double* g, double* h, double* state) {
-  const Pair pivmin = Pair::all(std::numeric_limits<double>::min()), zero = Pair::all(0.0),
-             one = Pair::all(1.0), two = Pair::all(2.0);
-  double* rs = state;               // 1 / q_{i-1}
-  double* d1s = state + lanes;      // q'_{i-1}
-  double* d2s = state + 2 * lanes;  // q''_{i-1}
-  for (int l = 0; l < lanes; l += 2) {
-    const Pair xl = Pair::load(x + l);
-    Pair q = Pair::all(d[0]) - xl;
+// Sturm sequences with derivatives: for each of the `width` points x (a multiple of kLanes), the
+// number of eigenvalues greater than x of the symmetric tridiagonal matrix (d, e2 = squared
+// off-diagonal) and Laguerre's sums g = sum_j 1/(x - lambda_j), h = sum_j 1/(x - lambda_j)^2,
+// from the pivots q_i of the LDL^T factorisation of T - x I (q_i = d_i - x - e2_{i-1} / q_{i-1})
+// and their first two derivatives in x. A pivot that vanishes is replaced by -pivmin (LAPACK
+// dstebz's rule). Up to three vectors of points (two pairs in the baseline build, whose 16
+// registers would spill three) run through the recurrence together, their state in registers.
+template <int V>
+void sturm_laguerre_vectors(const double* d, const double* e2, int n, const double* x, double* count,
+                            double* g, double* h) {
+  const Vec pivmin = Vec::all(kMinNormal), zero = Vec::zero(), one = Vec::all(1.0), two = Vec::all(2.0);
+  Vec xs[V], rs[V], q1s[V], q2s[V], counts[V], gs[V],
+      hs[V];  // rs: 1 / q_{i-1}; q1s, q2s: q'_{i-1}, q''_{i-1}
+  for (int v = 0; v < V; ++v) {
+    xs[v] = Vec::load(x + v * kLanes);
+    Vec q = Vec::all(d[0]) - xs[v];
     q = select(less(abs(q), pivmin), -pivmin, q);
-    const Pair r = one / q;
-    select(less(zero, q), one, zero).store(count + l);
-    (-r).store(g + l);
-    (r * r).store(h + l);
-    r.store(rs + l);
-    (-one).store(d1s + l);
-    zero.store(d2s + l);
+    const Vec r = one / q;
+    counts[v] = select(less(zero, q), one, zero);
+    gs[v] = -r;
+    hs[v] = r * r;
+    rs[v] = r;
+    q1s[v] = -one;
+    q2s[v] = zero;
   }
   for (int i = 1; i < n; ++i) {
-    const Pair di = Pair::all(d[i]), ei = Pair::all(e2[i - 1]);
-    for (int l = 0; l < lanes; l += 2) {
-      const Pair r = Pair::load(rs + l), q1 = Pair::load(d1s + l), q2 = Pair::load(d2s + l);
-      const Pair t = ei * r, u = q1 * r;
-      Pair q = (di - Pair::load(x + l)) - t;
-      const Pair nq1 = t * u - one;
-      const Pair nq2 = t * (q2 * r - two * (u * u));
+    const Vec di = Vec::all(d[i]), ei = Vec::all(e2[i - 1]);
+    for (int v = 0; v < V; ++v) {
+      const Vec r = rs[v], q1 = q1s[v], q2 = q2s[v];
+      const Vec t = ei * r, u = q1 * r;
+      Vec q = (di - xs[v]) - t;
+      const Vec nq1 = t * u - one;
+      const Vec nq2 = t * (q2 * r - two * (u * u));
       q = select(less(abs(q), pivmin), -pivmin, q);
-      const Pair rn = one / q, w = nq1 * rn;
-      (Pair::load(count + l) + select(less(zero, q), one, zero)).store(count + l);
-      (Pair::load(g + l) + w).store(g + l);
-      (Pair::load(h + l) + (w * w - nq2 * rn)).store(h + l);
-      rn.store(rs + l);
-      nq1.store(d1s + l);
-      nq2.store(d2s + l);
+      const Vec rn = one / q, w = nq1 * rn;
+      counts[v] = counts[v] + select(less(zero, q), one, zero);
+      gs[v] = gs[v] + w;
+      hs[v] = hs[v] + (w * w - nq2 * rn);
+      rs[v] = rn;
+      q1s[v] = nq1;
+      q2s[v] = nq2;
+    }
+  }
+  for (int v = 0; v < V; ++v) {
+    counts[v].store(count + v * kLanes);
+    gs[v].store(g + v * kLanes);
+    hs[v].store(h + v * kLanes);
+  }
+}
+
+void sturm_laguerre(const double* d, const double* e2, int n, int width, const double* x, double* count,
+                    double* g, double* h) {
+  for (int l = 0; l < width;) {
+    const int left = (width - l) / kLanes;
+    if (left >= 3 && kLanes == 4) {
+      sturm_laguerre_vectors<3>(d, e2, n, x + l, count + l, g + l, h + l);
+      l += 3 * kLanes;
+    } else if (left == 2) {
+      sturm_laguerre_vectors<2>(d, e2, n, x + l, count + l, g + l, h + l);
+      l += 2 * kLanes;
+    } else {
+      sturm_laguerre_vectors<1>(d, e2, n, x + l, count + l, g + l, h + l);
+      l += kLanes;
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Inverse iteration for `lanes` shifts at once (lanes even) on the symmetric tridiagonal matrix
-// (diag, off): T - shift I is factored once per shift by Gaussian elimination with partial
-// pivoting (LAPACK dlagtf; a zero pivot is replaced by `tiny`), and each iteration solves with the
-// factors (dlagts). Arrays are [row][lane].
+// Inverse iteration for `width` shifts at once (a multiple of kLanes) on the symmetric
+// tridiagonal matrix (diag, off): T - shift I is factored once per shift by Gaussian elimination
+// with partial pivoting (LAPACK dlagtf; a zero pivot is replaced by `tiny`), and each iteration
+// solves with the factors (dlagts). Arrays are [row][lane].
 struct TridiagonalFactors {
-  double *swap, *mult, *inv_pivot, *u1, *u2, *state;  // n x lanes each; state: 2 x lanes
+  double *swap, *mult, *inv_pivot, *u1, *u2, *state;  // n x width each; state: 2 x width
 };
 
-inline void factor_shifted_tridiagonal(const double* diag, const double* off, int n, const double* shift,
-                                       int lanes, double tiny, const TridiagonalFactors& f) {
+void factor_shifted_tridiagonal(const double* diag, const double* off, int n, const double* shift, int width,
+                                double tiny, const TridiagonalFactors& f) {
   double* as = f.state;  // current pivot row: [a, b, 0]
-  double* bs = f.state + lanes;
-  const Pair zero = Pair::all(0.0), one = Pair::all(1.0), tinies = Pair::all(tiny);
-  for (int l = 0; l < lanes; l += 2) {
-    (Pair::all(diag[0]) - Pair::load(shift + l)).store(as + l);
-    Pair::all(n > 1 ? off[0] : 0.0).store(bs + l);
+  double* bs = f.state + width;
+  const Vec zero = Vec::zero(), one = Vec::all(1.0), tinies = Vec::all(tiny);
+  for (int l = 0; l < width; l += kLanes) {
+    (Vec::all(diag[0]) - Vec::load(shift + l)).store(as + l);
+    Vec::all(n > 1 ? off[0] : 0.0).store(bs + l);
   }
   for (int i = 0; i + 1 < n; ++i) {
-    const Pair sub = Pair::all(off[i]), below_super = Pair::all(i + 2 < n ? off[i + 1] : 0.0);
-    const Pair abs_sub = abs(sub), di = Pair::all(diag[i + 1]);
-    const std::size_t row = at(i, lanes);
-    for (int l = 0; l < lanes; l += 2) {
-      const Pair a = Pair::load(as + l), b = Pair::load(bs + l);
-      const Pair below_diag = di - Pair::load(shift + l);
+    const Vec sub = Vec::all(off[i]), below_super = Vec::all(i + 2 < n ? off[i + 1] : 0.0);
+    const Vec abs_sub = abs(sub), di = Vec::all(diag[i + 1]);
+    const std::size_t row = at(i, width);
+    for (int l = 0; l < width; l += kLanes) {
+      const Vec a = Vec::load(as + l), b = Vec::load(bs + l);
+      const Vec below_diag = di - Vec::load(shift + l);
       const auto swapped = less(abs(a), abs_sub);  // pivot on the row below
-      const Pair pivot = select(swapped, sub, select(not_equal(a, zero), a, tinies));
-      const Pair inv = one / pivot;
-      const Pair mult = select(swapped, a, sub) * inv;
+      const Vec pivot = select(swapped, sub, select(not_equal(a, zero), a, tinies));
+      const Vec inv = one / pivot;
+      const Vec mult = select(swapped, a, sub) * inv;
       select(swapped, one, zero).store(f.swap + row + l);
       mult.store(f.mult + row + l);
       inv.store(f.inv_pivot + row + l);
@@ -317,98 +348,100 @@ inline void factor_shifted_tridiagonal(const double* diag, const double* off, in
       select(swapped, -(mult * below_super), below_super).store(bs + l);
     }
   }
-  const std::size_t last = at(n - 1, lanes);
-  for (int l = 0; l < lanes; l += 2) {
-    const Pair a = Pair::load(as + l);
+  const std::size_t last = at(n - 1, width);
+  for (int l = 0; l < width; l += kLanes) {
+    const Vec a = Vec::load(as + l);
     (one / select(not_equal(a, zero), a, tinies)).store(f.inv_pivot + last + l);
   }
 }
 
-inline void solve_shifted_tridiagonal(const TridiagonalFactors& f, int n, int lanes, double* x) {
-  const Pair zero = Pair::all(0.0);
+void solve_shifted_tridiagonal(const TridiagonalFactors& f, int n, int width, double* x) {
+  const Vec zero = Vec::zero();
   for (int i = 0; i + 1 < n; ++i) {
-    const std::size_t row = at(i, lanes);
-    for (int l = 0; l < lanes; l += 2) {
-      const auto swapped = not_equal(Pair::load(f.swap + row + l), zero);
-      const Pair x0 = Pair::load(x + row + l), x1 = Pair::load(x + row + lanes + l);
-      const Pair top = select(swapped, x1, x0);
+    const std::size_t row = at(i, width);
+    for (int l = 0; l < width; l += kLanes) {
+      const auto swapped = not_equal(Vec::load(f.swap + row + l), zero);
+      const Vec x0 = Vec::load(x + row + l), x1 = Vec::load(x + row + width + l);
+      const Vec top = select(swapped, x1, x0);
       top.store(x + row + l);
-      (select(swapped, x0, x1) - Pair::load(f.mult + row + l) * top).store(x + row + lanes + l);
+      (select(swapped, x0, x1) - Vec::load(f.mult + row + l) * top).store(x + row + width + l);
     }
   }
   for (int i = n - 1; i >= 0; --i) {
-    const std::size_t row = at(i, lanes);
-    for (int l = 0; l < lanes; l += 2) {
-      Pair v = Pair::load(x + row + l);
-      if (i + 1 < n) v -= Pair::load(f.u1 + row + l) * Pair::load(x + row + lanes + l);
-      if (i + 2 < n) v -= Pair::load(f.u2 + row + l) * Pair::load(x + row + 2 * lanes + l);
-      (v * Pair::load(f.inv_pivot + row + l)).store(x + row + l);
+    const std::size_t row = at(i, width);
+    for (int l = 0; l < width; l += kLanes) {
+      Vec v = Vec::load(x + row + l);
+      if (i + 1 < n) v -= Vec::load(f.u1 + row + l) * Vec::load(x + row + width + l);
+      if (i + 2 < n) v -= Vec::load(f.u2 + row + l) * Vec::load(x + row + 2 * width + l);
+      (v * Vec::load(f.inv_pivot + row + l)).store(x + row + l);
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // z <- H_0 H_1 ... H_{n-2} z for the reflectors left by tridiagonalize (in the columns of a, n x n)
-// and z = [row][lane] (lanes even), in blocks of up to 2 * kBlock lanes whose dot products stay in
+// and z = [row][lane] (`width` lanes), in blocks of up to 12 lanes whose dot products stay in
 // registers.
-constexpr int kBlock = 6;
+constexpr int kBlock = 12 / kLanes;  // vectors per block
 
 template <int P>
-void apply_reflectors_block(const double* a, const double* tau, int n, int lanes, double* z) {
+void apply_reflectors_block(const double* a, const double* tau, int n, int width, double* z) {
   for (int j = n - 2; j >= 0; --j) {
     const double t = tau[j];
     if (t == 0.0) continue;
     const double* v = a + at(j, n) + j + 1;
     const int len = n - j - 1;
-    double* zj = z + at(j + 1, lanes);
-    Pair s[P];
-    for (int q = 0; q < P; ++q) s[q] = Pair::all(0.0);
+    double* zj = z + at(j + 1, width);
+    Vec s[P];
+    for (int q = 0; q < P; ++q) s[q] = Vec::zero();
     for (int r = 0; r < len; ++r) {
-      const Pair vr = Pair::all(v[r]);
-      const double* zr = zj + at(r, lanes);
-      for (int q = 0; q < P; ++q) s[q] += vr * Pair::load(zr + 2 * q);
+      const Vec vr = Vec::all(v[r]);
+      const double* zr = zj + at(r, width);
+      for (int q = 0; q < P; ++q) s[q] += vr * Vec::load(zr + kLanes * q);
     }
-    for (int q = 0; q < P; ++q) s[q] = s[q] * Pair::all(t);
+    for (int q = 0; q < P; ++q) s[q] = s[q] * Vec::all(t);
     for (int r = 0; r < len; ++r) {
-      const Pair vr = Pair::all(v[r]);
-      double* zr = zj + at(r, lanes);
-      for (int q = 0; q < P; ++q) (Pair::load(zr + 2 * q) - s[q] * vr).store(zr + 2 * q);
+      const Vec vr = Vec::all(v[r]);
+      double* zr = zj + at(r, width);
+      for (int q = 0; q < P; ++q) (Vec::load(zr + kLanes * q) - s[q] * vr).store(zr + kLanes * q);
     }
   }
 }
 
-inline void apply_reflectors(const double* a, const double* tau, int n, int lanes, double* z) {
-  for (int l = 0; l < lanes; l += 2 * kBlock) {
-    switch (std::min(kBlock, (lanes - l) / 2)) {
+void apply_reflectors(const double* a, const double* tau, int n, int width, double* z) {
+  for (int l = 0; l < width; l += kLanes * kBlock) {
+    switch (smaller(kBlock, (width - l) / kLanes)) {
       case 1:
-        apply_reflectors_block<1>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<1>(a, tau, n, width, z + l);
         break;
       case 2:
-        apply_reflectors_block<2>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<2>(a, tau, n, width, z + l);
         break;
       case 3:
-        apply_reflectors_block<3>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<3>(a, tau, n, width, z + l);
         break;
       case 4:
-        apply_reflectors_block<4>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<4>(a, tau, n, width, z + l);
         break;
       case 5:
-        apply_reflectors_block<5>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<5>(a, tau, n, width, z + l);
         break;
       default:
-        apply_reflectors_block<kBlock>(a, tau, n, lanes, z + l);
+        apply_reflectors_block<kBlock>(a, tau, n, width, z + l);
         break;
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// w (k x dims, row-major) = Z^T A for the lanes 0..k-1 of z ([row][lane], `lanes` wide) and the n
-// rows of a (row stride dims), in tiles of 2 rows of w x 8 coordinates held in registers. Rows
-// of w with skip[i] are not computed.
-inline void project_rows(const double* z, int lanes, const double* a, int n, int dims, int k,
-                         const char* skip, double* w) {
-  const int body = dims / 8 * 8;
+// w (k x dims, row-major) = Z^T A for the lanes 0..k-1 of z ([row][lane], `width` wide) and the n
+// rows of a (row stride dims), in tiles of 2 rows of w x 4 vectors of coordinates held in
+// registers (each coordinate a lane, summed over the rows in order). Rows of w with skip[i] are
+// not computed.
+void project_rows(const double* z, int width, const double* a, int n, int dims, int k, const char* skip,
+                  double* w) {
+  constexpr int kTile = 4 * kLanes;
+  const int body = dims / kTile * kTile, vectors_end = dims / kLanes * kLanes;
   for (int i = 0; i < k;) {
     if (skip[i]) {
       ++i;
@@ -418,28 +451,37 @@ inline void project_rows(const double* z, int lanes, const double* a, int n, int
     const int i1 = two ? i + 1 : i;
     double* w0 = w + at(i, dims);
     double* w1 = w + at(i1, dims);
-    for (int c = 0; c < body; c += 8) {
-      Pair s[2][4];
+    for (int c = 0; c < body; c += kTile) {
+      Vec s[2][4];
       for (auto& row : s) {
-        for (auto& v : row) v = Pair::all(0.0);
+        for (auto& v : row) v = Vec::zero();
       }
       for (int r = 0; r < n; ++r) {
         const double* ar = a + at(r, dims) + c;
-        const Pair z0 = Pair::all(z[at(r, lanes) + i]), z1 = Pair::all(z[at(r, lanes) + i1]);
+        const Vec z0 = Vec::all(z[at(r, width) + i]), z1 = Vec::all(z[at(r, width) + i1]);
         for (int q = 0; q < 4; ++q) {
-          const Pair av = Pair::load(ar + 2 * q);
+          const Vec av = Vec::load(ar + kLanes * q);
           s[0][q] += z0 * av;
           s[1][q] += z1 * av;
         }
       }
-      for (int q = 0; q < 4; ++q) s[0][q].store(w0 + c + 2 * q), s[1][q].store(w1 + c + 2 * q);
+      for (int q = 0; q < 4; ++q) s[0][q].store(w0 + c + kLanes * q), s[1][q].store(w1 + c + kLanes * q);
     }
-    for (int c = body; c < dims; ++c) {
+    for (int c = body; c < vectors_end; c += kLanes) {
+      Vec s0 = Vec::zero(), s1 = Vec::zero();
+      for (int r = 0; r < n; ++r) {
+        const Vec av = Vec::load(a + at(r, dims) + c);
+        s0 += Vec::all(z[at(r, width) + i]) * av;
+        s1 += Vec::all(z[at(r, width) + i1]) * av;
+      }
+      s0.store(w0 + c), s1.store(w1 + c);
+    }
+    for (int c = vectors_end; c < dims; ++c) {
       double s0 = 0.0, s1 = 0.0;
       for (int r = 0; r < n; ++r) {
         const double ar = a[at(r, dims) + c];
-        s0 += z[at(r, lanes) + i] * ar;
-        s1 += z[at(r, lanes) + i1] * ar;
+        s0 += z[at(r, width) + i] * ar;
+        s1 += z[at(r, width) + i1] * ar;
       }
       w0[c] = s0, w1[c] = s1;
     }
@@ -447,4 +489,5 @@ inline void project_rows(const double* z, int lanes, const double* a, int n, int
   }
 }
 
-}  // namespace pmbench::wgd::ipca_detail
+}  // namespace
+}  // namespace pmbench::wgd
