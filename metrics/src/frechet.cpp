@@ -6,8 +6,10 @@
 #include <cmath>
 #include <complex>
 #include <limits>
+#include <memory>
 #include <vector>
 
+#include "finite.hpp"
 #include "frame_moments.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
@@ -49,9 +51,11 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
                                                                Eigen::Index(1));
   if (detail::use_avx2_kernels() && depth_block >= n) {
     g.covariance.resize(dims, dims);
-    std::vector<Scalar> scratch(static_cast<std::size_t>(n) * moments_padded_width(dims));
+    // scratch the kernel writes in full (no zero-filling)
+    const std::unique_ptr<Scalar[]> scratch(
+        new Scalar[static_cast<std::size_t>(n) * moments_padded_width(dims)]);
     avx2::lower_raw_moments(x.data(), static_cast<long>(n), static_cast<long>(x.outerStride()), dims,
-                            g.covariance.data(), dims, scratch.data());
+                            g.covariance.data(), dims, scratch.get());
   } else
 #endif
   {
@@ -214,7 +218,7 @@ MetricResult frechet_gesture_distance(const FramesRef<Scalar>& gt, const FramesR
   PMBENCH_CHECK(gt.rows() == pred.rows() && gt.cols() == pred.cols() && gt.rows() > 0, InvalidInput,
                 "FGD needs two pose sequences of equal shape, got [", gt.rows(), ",", gt.cols(), "] and [",
                 pred.rows(), ",", pred.cols(), "]");
-  if (!gt.allFinite() || !pred.allFinite()) {
+  if (!all_finite_entries(gt) || !all_finite_entries(pred)) {
     return MetricResult::undefined("non-finite value in pose (official: torch.linalg.eigvals raises)");
   }
   const FrameGaussian<Scalar> g = fit_frame_gaussian(gt);

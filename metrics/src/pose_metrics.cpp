@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "finite.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 template <class Scalar>
 bool all_finite(const FramesRef<Scalar>& x) {
-  return x.allFinite();
+  return all_finite_entries(x);
 }
 
 // The official "acceleration": s_t = ||X_t - X_{T-1}|| (t < T-1), a = mean_t (s_t - s_{T-2}).

@@ -2,6 +2,7 @@
 // transport between the mixture weights under the normalised distances of their means.
 #include <cmath>
 
+#include "finite.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/per_hand.hpp"
 #include "pmbench/metrics/wgd_stages.hpp"
@@ -13,7 +14,7 @@ MetricResult wasserstein_gesture_distance(const FramesRef<Scalar>& gt, const Fra
   PMBENCH_CHECK(gt.rows() == pred.rows() && gt.cols() == pred.cols(), InvalidInput,
                 "WGD needs two pose sequences of equal shape, got [", gt.rows(), ",", gt.cols(), "] and [",
                 pred.rows(), ",", pred.cols(), "]");
-  if (!gt.allFinite() || !pred.allFinite()) {
+  if (!all_finite_entries(gt) || !all_finite_entries(pred)) {
     return MetricResult::undefined("non-finite value in pose (official: ValueError, input contains NaN)");
   }
   try {

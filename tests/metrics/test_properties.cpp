@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
+#include <utility>
 
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -120,6 +122,30 @@ TEST(PerHandMetrics, UndefinedCasesCarryReasons) {
   const MetricResult constant_wgd = wasserstein_gesture_distance<double>(constant, constant);
   EXPECT_NE(constant_wgd.undefined_reason.find("coincide"), std::string::npos)
       << constant_wgd.undefined_reason;
+}
+
+// Any Inf or NaN, in either input, in any row or column and in either precision, makes the
+// pose metrics undefined; finite extremes do not.
+TEST(PerHandMetrics, EveryNonFiniteEntryIsCaught) {
+  const MatrixRM<double> base = random_walk(12, 60, 48);
+  const double specials[] = {std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity(), std::nan("")};
+  for (double special : specials) {
+    for (auto [row, column] : {std::pair{0, 0}, std::pair{59, 47}, std::pair{31, 17}}) {
+      for (bool in_gt : {false, true}) {
+        MatrixRM<double> gt = base, pred = base;
+        (in_gt ? gt : pred)(row, column) = special;
+        const MatrixRM<float> gt32 = gt.cast<float>(), pred32 = pred.cast<float>();
+        for (HandMetric m : {HandMetric::FGD, HandMetric::WGD, HandMetric::Smooth}) {
+          EXPECT_FALSE(evaluate_hand_metric<double>(m, gt, pred).defined()) << special << " at " << row;
+          EXPECT_FALSE(evaluate_hand_metric<float>(m, gt32, pred32).defined()) << special << " at " << row;
+        }
+      }
+    }
+  }
+  MatrixRM<float> extremes = base.cast<float>();  // finite values at both ends of the exponent range
+  extremes(5, 5) = 1e15f, extremes(6, 6) = std::numeric_limits<float>::denorm_min();
+  EXPECT_TRUE(evaluate_hand_metric<float>(HandMetric::Smooth, extremes, extremes).defined());
 }
 
 TEST(IncrementalPca, BatchesMergeShortRemainders) {
