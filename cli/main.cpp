@@ -3,11 +3,14 @@
 
 #include "commands.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/metrics/kernel_isa.hpp"
 #include "pmbench/score.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"pmbench: evaluation toolkit for hand-motion generation from piano music"};
-  app.set_version_flag("--version", std::string("pmbench ") + pmbench::version());
+  // The kernels only change speed (their results are the same bits), but say which run.
+  app.set_version_flag("--version", std::string("pmbench ") + pmbench::version() +
+                                        " (metric kernels: " + pmbench::kernel_isa() + ")");
   app.require_subcommand(1);
 
   pmbench::cli::CommandRunner runner;

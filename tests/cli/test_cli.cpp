@@ -28,10 +28,11 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-CliRun pmbench(const std::string& args) {
+CliRun pmbench(const std::string& args, const std::string& environment = "") {
   TempDir dir;
   const std::string out = dir.file("stdout"), err = dir.file("stderr");
-  const std::string cmd = std::string(PMBENCH_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
+  const std::string cmd =
+      environment + " " + std::string(PMBENCH_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
   const int status = std::system(cmd.c_str());
   CliRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -117,6 +118,19 @@ TEST(Cli, BadInputFailsWithOneLineAndNoOutputFile) {
     EXPECT_TRUE(std::filesystem::is_empty(dir.path()) || !std::filesystem::exists(target)) << input;
     EXPECT_FALSE(std::filesystem::exists(target));
   }
+}
+
+// The AVX2 and baseline metric kernels give the same report, value for value.
+TEST(Cli, KernelChoiceDoesNotChangeTheReport) {
+  const std::string args = "score " + golden_case_path("a_random_walk") + " --format json";
+  const CliRun automatic = pmbench(args), baseline = pmbench(args, "PMBENCH_KERNELS=baseline");
+  ASSERT_EQ(automatic.code, 0) << automatic.err;
+  ASSERT_EQ(baseline.code, 0) << baseline.err;
+  const auto a = nlohmann::json::parse(automatic.out), b = nlohmann::json::parse(baseline.out);
+  EXPECT_EQ(a["per_clip"], b["per_clip"]);
+  EXPECT_EQ(a["mean"], b["mean"]);
+  EXPECT_THAT(pmbench("--version").out, HasSubstr("(metric kernels: "));
+  EXPECT_THAT(pmbench("--version", "PMBENCH_KERNELS=baseline").out, HasSubstr("(metric kernels: baseline)"));
 }
 
 TEST(Cli, UsageErrorsExitNonZero) {
