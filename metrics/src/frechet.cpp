@@ -11,6 +11,7 @@
 
 #include "finite.hpp"
 #include "frame_moments.hpp"
+#include "francis_sweep.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -86,6 +87,9 @@ bool hessenberg_eigenvalues(Matrix<Scalar>& h, std::vector<std::complex<Scalar>>
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = 0; i <= std::min(j + 1, n - 1); ++i) norm += abs(h(i, j));
   }
+#if defined(PMBENCH_HAVE_AVX2_KERNELS)
+  const bool avx2 = detail::use_avx2_kernels();
+#endif
   constexpr int kMaxIterationsPerValue = 60;  // exceptional shifts at 10, 20, ...
   Scalar exceptional_shift = 0;               // total shift already subtracted from the diagonal
   Eigen::Index hi = n - 1;                    // last row of the active block
@@ -169,6 +173,13 @@ bool hessenberg_eigenvalues(Matrix<Scalar>& h, std::vector<std::complex<Scalar>>
       p += s;
       const Scalar vx = p / s, vy = q / s, vz = r / s;
       q /= p, r /= p;
+#if defined(PMBENCH_HAVE_AVX2_KERNELS)
+      if (avx2) {  // the same arithmetic per entry, a vector of entries at a time
+        avx2::apply_francis_reflector(h.data(), static_cast<long>(n), static_cast<long>(lo),
+                                      static_cast<long>(hi), static_cast<long>(k), last, vx, vy, vz, q, r);
+        continue;
+      }
+#endif
       for (Eigen::Index j = k; j <= hi; ++j) {  // rows k..k+2 of the active block
         Scalar t = h(k, j) + q * h(k + 1, j);
         if (!last) {
