@@ -91,6 +91,23 @@ void gram_matrix(const double* a, int n, int dims, double* g) {
           s00 += x * y, s01 += x * w;
           s10 += z * y, s11 += z * w;
         }
+#if PMBENCH_KERNEL_LANES == 4
+        if (body == dims && i > j && i1 == i + 1 && j1 == j + 1) {
+          // the four sums (s[0] + s[2]) + (s[1] + s[3]) at once, stored as pairs (off the
+          // diagonal block, whose entries overlap)
+          const __m256d g0 =
+              _mm256_permute2f128_pd(s00.v, s01.v, 0x20) + _mm256_permute2f128_pd(s00.v, s01.v, 0x31);
+          const __m256d g1 =
+              _mm256_permute2f128_pd(s10.v, s11.v, 0x20) + _mm256_permute2f128_pd(s10.v, s11.v, 0x31);
+          const __m256d by_column = _mm256_hadd_pd(g0, g1);  // [g_ij, g_i1j, g_ij1, g_i1j1]
+          const __m256d by_row = _mm256_permute4x64_pd(by_column, 0xD8);
+          _mm_storeu_pd(g + i + at(j, n), _mm256_castpd256_pd128(by_column));
+          _mm_storeu_pd(g + i + at(j1, n), _mm256_extractf128_pd(by_column, 1));
+          _mm_storeu_pd(g + j + at(i, n), _mm256_castpd256_pd128(by_row));
+          _mm_storeu_pd(g + j + at(i1, n), _mm256_extractf128_pd(by_row, 1));
+          continue;
+        }
+#endif
         auto finish = [&](Vec s, const double* x, const double* y) {
           return tail((s[0] + s[2]) + (s[1] + s[3]), x, y);
         };
@@ -123,6 +140,51 @@ void gram_matrix(const double* a, int n, int dims, double* g) {
   }
 }
 
+#if PMBENCH_KERNEL_LANES == 4
+// tridiagonalize's sweep over the rows [first, end) (in pairs) of the columns c0 = column c and
+// c1 = column c + 1, one vector per row pair laid out [c0 row r, c0 row r+1, c1 row r, c1 row r+1]:
+// each lane does the operations of the pair loop of the baseline build (in tridiagonalize) on its
+// own, so the even and odd partial sums of both columns keep their order. With kUpdate, the
+// pending rank-2 update (pv, wc) is applied first.
+__m256d two_pairs(const double* lo, const double* hi) {
+  return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(lo)), _mm_loadu_pd(hi), 1);
+}
+__m256d pair_twice(const double* pair) { return two_pairs(pair, pair); }
+
+template <bool kUpdate>
+void column_pair_rows(double* c0, double* c1, const double* pv, const double* wc, int c, const double* v,
+                      double* p, int first, int end, Pair& dots0, Pair& dots1) {
+  const __m256d vs = _mm256_setr_pd(v[c], v[c], v[c + 1], v[c + 1]);
+  __m256d wcs = vs, pvs = vs;
+  if constexpr (kUpdate) {
+    wcs = _mm256_setr_pd(wc[c], wc[c], wc[c + 1], wc[c + 1]);
+    pvs = _mm256_setr_pd(pv[c], pv[c], pv[c + 1], pv[c + 1]);
+  }
+  __m256d dots = _mm256_setzero_pd();
+  for (int r = first; r < end; r += 2) {
+    __m256d x = two_pairs(c0 + r, c1 + r);
+    if constexpr (kUpdate) x = x - (pair_twice(pv + r) * wcs + pair_twice(wc + r) * pvs);
+    _mm_storeu_pd(c0 + r, _mm256_castpd256_pd128(x));
+    _mm_storeu_pd(c1 + r, _mm256_extractf128_pd(x, 1));
+    const __m256d terms = x * vs;  // [x0 v0, x1 v1]
+    _mm_storeu_pd(p + r,
+                  _mm_loadu_pd(p + r) + (_mm256_castpd256_pd128(terms) + _mm256_extractf128_pd(terms, 1)));
+    dots += x * pair_twice(v + r);
+  }
+  dots0 = Pair{(Pair::Raw)_mm256_castpd256_pd128(dots)};
+  dots1 = Pair{(Pair::Raw)_mm256_extractf128_pd(dots, 1)};
+}
+#endif
+
+// An elementwise loop over the rows [begin, end): vector_op(r) on kLanes rows from r, then
+// scalar_op(r) on the rows left (each row's value does not depend on the grouping).
+template <class VectorOp, class ScalarOp>
+void for_each_row(int begin, int end, VectorOp vector_op, ScalarOp scalar_op) {
+  int r = begin;
+  for (; r + kLanes <= end; r += kLanes) vector_op(r);
+  for (; r < end; ++r) scalar_op(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Householder reduction of the symmetric matrix a (n x n, column-major, lower triangle read) to
 // tridiagonal form Q^T a Q (LAPACK dsytd2, lower): diag, off receive the tridiagonal matrix; the
@@ -142,7 +204,14 @@ void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, do
     double* cj = col(j);
     const double* pv = pending >= 0 ? col(pending) : nullptr;
     if (pv) {
-      for (int r = j; r < n; ++r) cj[r] -= pv[r] * w[j] + w[r] * pv[j];
+      const double wj = w[j], pvj = pv[j];
+      for_each_row(
+          j, n,
+          [&](int r) {
+            (Vec::load(cj + r) - (Vec::load(pv + r) * Vec::all(wj) + Vec::load(w + r) * Vec::all(pvj)))
+                .store(cj + r);
+          },
+          [&](int r) { cj[r] -= pv[r] * wj + w[r] * pvj; });
     }
     diag[j] = cj[j];
     if (j + 1 == n) break;
@@ -163,22 +232,27 @@ void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, do
       const double beta = -std::copysign(std::sqrt(alpha * alpha + tail), alpha);
       t = (beta - alpha) / beta;
       const double scale = 1.0 / (alpha - beta);
-      for (int r = j + 2; r < n; ++r) v[r] *= scale;
+      for_each_row(
+          j + 2, n, [&](int r) { (Vec::load(v + r) * Vec::all(scale)).store(v + r); },
+          [&](int r) { v[r] *= scale; });
       v[j + 1] = 1.0;
       off[j] = beta;
     }
     tau[j] = t;
     if (t == 0.0 && !pv) continue;
-    for (int r = j + 1; r < n; ++r) p[r] = 0.0;
+    for_each_row(
+        j + 1, n, [&](int r) { Vec::zero().store(p + r); }, [&](int r) { p[r] = 0.0; });
     const double* wc = w;
     // x = the column's entries after the pending update
     auto updated = [&](const double* cc, int r, int c) {
       return pv ? cc[r] - (pv[r] * wc[c] + wc[r] * pv[c]) : cc[r];
     };
+#if PMBENCH_KERNEL_LANES != 4
     auto updated2 = [&](const double* cc, int r, int c) {
       const Pair x = Pair::load(cc + r);
       return pv ? x - (Pair::load(pv + r) * Pair::all(wc[c]) + Pair::load(wc + r) * Pair::all(pv[c])) : x;
     };
+#endif
     int c = j + 1;
     for (; c + 1 < n; c += 2) {  // columns c and c + 1: their entries on rows c, c + 1 first
       double* c0 = col(c);
@@ -188,9 +262,16 @@ void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, do
       const double v0 = v[c], v1 = v[c + 1];
       double dot0 = x00 * v0 + x10 * v1, dot1 = x11 * v1;
       p[c + 1] += x10 * v0;
-      const Pair v0s = Pair::all(v0), v1s = Pair::all(v1);
       Pair dots0 = Pair::zero(), dots1 = Pair::zero();
       const int first = c + 2, pairs_end = first + (n - first) / 2 * 2;
+#if PMBENCH_KERNEL_LANES == 4
+      if (pv) {
+        column_pair_rows<true>(c0, c1, pv, wc, c, v, p, first, pairs_end, dots0, dots1);
+      } else {
+        column_pair_rows<false>(c0, c1, pv, wc, c, v, p, first, pairs_end, dots0, dots1);
+      }
+#else
+      const Pair v0s = Pair::all(v0), v1s = Pair::all(v1);
       for (int r = first; r < pairs_end; r += 2) {
         const Pair x0 = updated2(c0, r, c), x1 = updated2(c1, r, c + 1);
         x0.store(c0 + r), x1.store(c1 + r);
@@ -199,6 +280,7 @@ void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, do
         dots0 += x0 * vr;
         dots1 += x1 * vr;
       }
+#endif
       if (pairs_end < n) {
         const int r = pairs_end;
         const double x0 = updated(c0, r, c), x1 = updated(c1, r, c + 1);
@@ -235,7 +317,9 @@ void tridiagonalize(double* a, int n, double* diag, double* off, double* tau, do
       pv_dot += sum(acc);
     }
     const double half = 0.5 * t * pv_dot;
-    for (int r = j + 1; r < n; ++r) p[r] -= half * v[r];
+    for_each_row(
+        j + 1, n, [&](int r) { (Vec::load(p + r) - Vec::all(half) * Vec::load(v + r)).store(p + r); },
+        [&](int r) { p[r] -= half * v[r]; });
     double* const product = p;
     p = w, w = product;
     pending = j;
