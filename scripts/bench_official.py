@@ -18,6 +18,12 @@ The clips are the ones benchmarks/bench_metrics.cpp times in BM_ClipBothHands: T
 random walks and rounded sinusoids, generated from the same MT19937 word stream (numpy's
 RandomState(seed) is std::mt19937(seed)) with the same formulas, right hand seed 11, left 12.
 Prints ms per clip (median and mean over the repeats) for each kind of data.
+
+With --pmbench (the pmbench Python module importable, e.g. PYTHONPATH=build/python), each repeat
+also times pmbench's four metrics on the same clip right after the official ones (pmbench.fgd,
+.wgd, .pd, .smooth on the same float32 arrays; one thread, as the official run), and prints the
+ratio official / pmbench per repeat (median and range) besides both times: on a shared machine
+whose speed drifts, the paired ratio is steadier than comparing two separate runs.
 """
 import argparse
 import math
@@ -33,6 +39,8 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=20, help="timed runs per data kind (after one warm-up)")
     p.add_argument("--threads", type=int, default=1,
                    help="BLAS/OpenMP/torch threads (default 1: the pmbench target is single-threaded)")
+    p.add_argument("--pmbench", action="store_true",
+                   help="also time the pmbench Python module on the same clips, interleaved, and print ratios")
     return p.parse_args()
 
 
@@ -157,6 +165,39 @@ def clip_metrics(hands):
     return out
 
 
+def pmbench_clip_metrics(pmbench, hands):
+    return [(pmbench.fgd(h["gt_pose"], h["pred_pose"]), pmbench.wgd(h["gt_pose"], h["pred_pose"]),
+             pmbench.pd(h["gt_trans"], h["pred_trans"]), pmbench.smooth(h["gt_pose"], h["pred_pose"]))
+            for h in hands]
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    function(*args)
+    return (time.perf_counter() - start) * 1e3
+
+
+def compare(pmbench, label, hands, official_values):
+    """Official and pmbench alternately on the same clip; per-repeat ratios."""
+    ours = pmbench_clip_metrics(pmbench, hands)  # warm-up
+    for theirs, mine in zip(official_values, ours):
+        for name, a, b in zip(("FGD", "WGD", "PD", "Smooth"), theirs, mine):
+            if not math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5):
+                print(f"  warning: {label} {name} official {a!r} pmbench {b!r}")
+    official_ms, pmbench_ms, ratios = [], [], []
+    for _ in range(ARGS.repeats):
+        a = timed(clip_metrics, hands)
+        # pmbench is ~1 ms: the median of 5 back-to-back calls against one official call
+        b = statistics.median(timed(pmbench_clip_metrics, pmbench, hands) for _ in range(5))
+        official_ms.append(a)
+        pmbench_ms.append(b)
+        ratios.append(a / b)
+    print(f"{label:12s} interleaved: official median {statistics.median(official_ms):.2f} ms, pmbench median "
+          f"{statistics.median(pmbench_ms):.3f} ms (kernels: {pmbench.kernel_isa()}); ratio per repeat: median "
+          f"{statistics.median(ratios):.1f}x, range {min(ratios):.1f}-{max(ratios):.1f}x; ratio of minima "
+          f"{min(official_ms) / min(pmbench_ms):.1f}x")
+
+
 def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     warnings.simplefilter("ignore", UserWarning)
@@ -174,6 +215,9 @@ def main():
                           for hand, v in zip(("right", "left"), values))
         print(f"{label:12s} official ms/clip: median {statistics.median(times):.2f}  mean "
               f"{statistics.fmean(times):.2f}  min {min(times):.2f}  ({ARGS.repeats} runs; {shown})")
+        if ARGS.pmbench:
+            import pmbench  # noqa: E402 (only with --pmbench)
+            compare(pmbench, label, hands, values)
 
 
 if __name__ == "__main__":

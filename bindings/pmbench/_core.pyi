@@ -14,6 +14,9 @@ TRANS_DIM: int  # 3
 METRICS: Tuple[str, str, str, str]  # ("FGD", "WGD", "PD", "Smooth")
 HAVE_ENCODER: bool  # score(encoder=...) available (module built with LibTorch)
 
+def kernel_isa() -> str:
+    """The metric kernels in use: "avx2" or "baseline" (same bits either way; PMBENCH_KERNELS=baseline forces the baseline)."""
+
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 ArrayDict = Mapping[str, Any]  # {"right_pose", "left_pose", "right_trans", "left_trans"[, "clip_id"]}
 

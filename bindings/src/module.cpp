@@ -3,6 +3,7 @@
 
 #include "bindings.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/metrics/kernel_isa.hpp"
 #include "pmbench/metrics/per_hand.hpp"
 #include "pmbench/metrics/types.hpp"
 #include "pmbench/score.hpp"
@@ -44,6 +45,11 @@ PYBIND11_MODULE(_core, m) {
 #else
   m.attr("HAVE_ENCODER") = false;
 #endif
+
+  m.def("kernel_isa", &pmbench::kernel_isa,
+        "The metric kernels in use: 'avx2' or 'baseline'. Both give the same bits; the choice (made at\n"
+        "import from the CPU, or forced with the environment variable PMBENCH_KERNELS=baseline) changes\n"
+        "speed only.");
 
   pmbench::python::bind_metrics(m);
   pmbench::python::bind_score(m);

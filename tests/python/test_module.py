@@ -19,6 +19,7 @@ def test_exports():
     assert isinstance(pmbench.__version__, str) and pmbench.__version__
     for name in pmbench.__all__:
         assert getattr(pmbench, name) is getattr(pmbench._core, name)
+    assert pmbench.kernel_isa() in ("avx2", "baseline")
 
 
 def test_stub_declares_every_public_name():
