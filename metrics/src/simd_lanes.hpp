@@ -9,14 +9,20 @@
 #include <cmath>
 #include <cstring>
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+// GCC/Clang's vector extension; elsewhere each lane is a plain array entry.
+#if defined(__GNUC__)
+#define PMBENCH_SIMD_VECTOR_EXTENSION 1
+#else
+#define PMBENCH_SIMD_VECTOR_EXTENSION 0
+#endif
+#if PMBENCH_SIMD_VECTOR_EXTENSION && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #endif
 
 namespace pmbench::simd {
 namespace {
 
-#if defined(__GNUC__)
+#if PMBENCH_SIMD_VECTOR_EXTENSION
 // The vector types, one specialisation per width (GCC ignores a dependent vector_size).
 template <int W>
 struct Vector;
@@ -36,13 +42,22 @@ template <>
 struct Vector<8> {
   typedef double type __attribute__((vector_size(64)));
 };
+
+// One AVX register of floats or doubles (8 or 4 lanes), for the AVX2-only kernels that serve both
+// precisions (frame_moments.inc, francis_sweep.inc).
+constexpr int kAvxBytes = 32;
+template <class Scalar>
+struct AvxVector {
+  typedef Scalar type __attribute__((vector_size(kAvxBytes)));
+  static constexpr int lanes = kAvxBytes / static_cast<int>(sizeof(Scalar));
+};
 #endif
 
 template <int W>
 struct Lanes {
   static_assert(W == 1 || W == 2 || W == 4 || W == 8, "lane count");
   static constexpr int width = W;
-#if defined(__GNUC__)
+#if PMBENCH_SIMD_VECTOR_EXTENSION
   typedef typename Vector<W>::type Raw;
   typedef decltype(Raw{} < Raw{}) Mask;
   Raw v;
@@ -56,18 +71,6 @@ struct Lanes {
   friend Mask less_equal(Lanes a, Lanes b) { return a.v <= b.v; }
   friend Mask not_equal(Lanes a, Lanes b) { return a.v != b.v; }
   friend Lanes select(Mask m, Lanes a, Lanes b) { return {(Raw)(((Mask)a.v & m) | ((Mask)b.v & ~m))}; }
-  static bool any(Mask m) {
-    for (int i = 0; i < W; ++i) {
-      if (m[i]) return true;
-    }
-    return false;
-  }
-  static Lanes all(double a) {
-    Lanes r;
-    for (int i = 0; i < W; ++i) r.v[i] = a;
-    return r;
-  }
-  void set(int i, double a) { v[i] = a; }
 #else
   double v[W];
   struct Mask {
@@ -116,9 +119,11 @@ struct Lanes {
     for (int i = 0; i < W; ++i) r.v[i] = m.m[i] ? a.v[i] : b.v[i];
     return r;
   }
+#endif
+  // (Raw vectors and masks, and the portable arrays, are all indexed by lane.)
   static bool any(Mask m) {
     for (int i = 0; i < W; ++i) {
-      if (m.m[i]) return true;
+      if (m[i]) return true;
     }
     return false;
   }
@@ -128,7 +133,6 @@ struct Lanes {
     return r;
   }
   void set(int i, double a) { v[i] = a; }
-#endif
   static Lanes zero() { return all(0.0); }
   static Lanes load(const double* p) {
     Lanes r;
@@ -144,10 +148,10 @@ struct Lanes {
   // std::max(b, a) per lane: a where b < a, else b (a NaN in a is ignored, as std::max ignores it)
   friend Lanes max_of(Lanes a, Lanes b) { return select(less(b, a), a, b); }
   friend Lanes sqrt(Lanes a) {
-#if defined(__AVX__)
+#if PMBENCH_SIMD_VECTOR_EXTENSION && defined(__AVX__)
     if constexpr (W == 4) return {(Raw)_mm256_sqrt_pd((__m256d)a.v)};
 #endif
-#if defined(__SSE2__) && defined(__GNUC__)
+#if PMBENCH_SIMD_VECTOR_EXTENSION && defined(__SSE2__)
     if constexpr (W == 2) return {(Raw)_mm_sqrt_pd((__m128d)a.v)};
 #endif
     Lanes r;
