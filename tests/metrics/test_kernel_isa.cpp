@@ -5,13 +5,12 @@
 // comparison is skipped.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstring>
-#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "motion_data.hpp"
 #include "pmbench/metrics/kernel_isa.hpp"
 #include "pmbench/metrics/per_hand.hpp"
 #include "pmbench/metrics/wgd_stages.hpp"
@@ -24,29 +23,6 @@ struct Case {
   MatrixRM<double> gt, pred;
 };
 
-MatrixRM<double> make_motion(std::mt19937& rng, bool periodic, int frames, int dims) {
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> uniform;
-  MatrixRM<double> x(frames, dims);
-  for (int d = 0; d < dims; ++d) {
-    if (periodic) {
-      const double freq = 0.5 + 2.0 * uniform(rng), phase = 6.283 * uniform(rng);
-      for (int t = 0; t < frames; ++t) {
-        const double v = 0.4 * std::sin(2 * M_PI * freq * t / 30.0 + phase) + 0.01 * normal(rng);
-        x(t, d) = std::round(v * 1e4) / 1e4;
-      }
-    } else {
-      double v = 0.3 * normal(rng), velocity = 0;
-      for (int t = 0; t < frames; ++t) {
-        velocity = 0.9 * velocity + 0.01 * normal(rng);
-        v += velocity;
-        x(t, d) = v;
-      }
-    }
-  }
-  return x;
-}
-
 std::vector<Case> cases() {
   std::vector<Case> out;
   const int lengths[] = {240, 240, 240, 41, 100, 500, 20};
@@ -55,9 +31,12 @@ std::vector<Case> cases() {
     for (int variant = 0; variant < 5; ++variant) {
       std::mt19937 rng(900 + id);
       const bool periodic = id % 2 == 1;
+      const auto make = [&] {
+        return periodic ? rounded_sinusoid(rng, length, 48) : random_walk(rng, length, 48);
+      };
       Case c{"case" + std::to_string(id) + (periodic ? "-periodic" : "-walk") + "-T" +
                  std::to_string(length) + "-v" + std::to_string(variant),
-             make_motion(rng, periodic, length, 48), make_motion(rng, periodic, length, 48)};
+             make(), make()};
       if (variant == 1) {
         for (int t = 0; t < length; t += 3) c.pred.row(t) = c.pred.row(t / 2);  // duplicated frames
       } else if (variant == 2) {

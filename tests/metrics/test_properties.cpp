@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "motion_data.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
 #include "pmbench/metrics/wgd_stages.hpp"
@@ -46,21 +47,6 @@ TEST(NumpyPairwiseSum, MatchesExactSumsAndNumpyBlocking) {
   EXPECT_GT(pairwise, 1.0f);
   std::vector<double> strided = {1, 100, 2, 100, 3, 100};
   EXPECT_EQ(numpy_pairwise_sum(strided.data(), 3, 2), 6.0);
-}
-
-MatrixRM<double> random_walk(unsigned seed, int frames, int dims) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  MatrixRM<double> x(frames, dims);
-  for (int d = 0; d < dims; ++d) {
-    double v = 0.3 * normal(rng), vel = 0;
-    for (int t = 0; t < frames; ++t) {
-      vel = 0.9 * vel + 0.01 * normal(rng);
-      v += vel;
-      x(t, d) = v;
-    }
-  }
-  return x;
 }
 
 TEST(PerHandMetrics, SymmetricInTheirArguments) {
