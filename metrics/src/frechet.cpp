@@ -47,10 +47,13 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
   // bits with half the instructions.
   const int dims = static_cast<int>(x.cols());
 #if defined(PMBENCH_HAVE_AVX2_KERNELS)
-  Eigen::Index depth_block = n, rows_block = dims, columns_block = dims;
-  Eigen::internal::computeProductBlockingSizes<Scalar, Scalar>(depth_block, rows_block, columns_block,
-                                                               Eigen::Index(1));
-  if (detail::use_avx2_kernels() && depth_block >= n) {
+  const auto eigen_sums_in_one_block = [&] {
+    Eigen::Index depth_block = n, rows_block = dims, columns_block = dims;
+    Eigen::internal::computeProductBlockingSizes<Scalar, Scalar>(depth_block, rows_block, columns_block,
+                                                                 Eigen::Index(1));
+    return depth_block >= n;
+  };
+  if (detail::use_avx2_kernels() && eigen_sums_in_one_block()) {
     g.covariance.resize(dims, dims);
     // scratch the kernel writes in full (no zero-filling)
     const std::unique_ptr<Scalar[]> scratch(
