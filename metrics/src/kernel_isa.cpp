@@ -1,4 +1,4 @@
-// Run-time choice between the baseline and AVX2 builds of the WGD kernels (see kernel_isa.hpp).
+// Run-time choice between the baseline and AVX2 builds of the metric kernels (see kernel_isa.hpp).
 #include "pmbench/metrics/kernel_isa.hpp"
 
 #include <atomic>

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Which instruction set the metric kernels run with. On x86-64 the hottest WGD kernels are built
+/// Which instruction set the metric kernels run with. On x86-64 the hottest metric kernels are built
 /// twice, for the baseline ISA (SSE2) and for AVX2, and the AVX2 build is chosen at run time when
 /// the CPU has it. Both builds do the same IEEE operations in the same order (no FMA contraction,
 /// lane-by-lane arithmetic), so every result is bit-identical whichever runs: the choice changes
