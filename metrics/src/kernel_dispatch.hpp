@@ -5,10 +5,11 @@
 // PMBENCH_METRICS_KERNEL_VARIANTS compiles the avx2 file with -mavx2 -ffp-contract=off (x86-64,
 // GCC/Clang only). Kernels in PMBENCH_METRICS_AVX2_ONLY_KERNELS have only the avx2 file; without
 // AVX2 their callers run Eigen or plain loops to the same bits. The .inc file puts its entry points
-// in a namespace named PMBENCH_KERNEL_ISA and everything else in an anonymous namespace, and includes no Eigen or other header whose inline
-// functions it instantiates out of line: two TUs compiled for different ISAs must not define the
-// same non-internal symbol, or the linker may hand AVX2 code to a baseline caller. The callers
-// declare both entry points and pick one with use_avx2_kernels().
+// in a namespace named PMBENCH_KERNEL_ISA and everything else in an anonymous namespace, and
+// includes no Eigen or other header whose inline functions it instantiates out of line: two TUs
+// compiled for different ISAs must not define the same non-internal symbol, or the linker may hand
+// AVX2 code to a baseline caller. The callers declare both entry points and pick one with
+// use_avx2_kernels().
 //
 // Inside the .inc, PMBENCH_KERNEL_LANES is 4 under AVX2 and 2 otherwise (doubles per vector).
 #pragma once
