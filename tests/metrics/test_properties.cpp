@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "motion_data.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
@@ -132,6 +133,39 @@ TEST(PerHandMetrics, EveryNonFiniteEntryIsCaught) {
   MatrixRM<float> extremes = base.cast<float>();  // finite values at both ends of the exponent range
   extremes(5, 5) = 1e15f, extremes(6, 6) = std::numeric_limits<float>::denorm_min();
   EXPECT_TRUE(evaluate_hand_metric<float>(HandMetric::Smooth, extremes, extremes).defined());
+}
+
+// Smooth at every width against its plain formula over numpy_pairwise_sum (one pairwise leaf up to
+// 128 entries per row, blocks beyond), and on a strided view (columns of a wider matrix whose other
+// columns are NaN): the same value, and a NaN inside the view is still caught.
+TEST(PerHandMetrics, SmoothFollowsNumpyAtEveryWidthAndStride) {
+  const auto acceleration = [](const MatrixRM<float>& x) {
+    const Eigen::Index frames = x.rows();
+    std::vector<float> dist(frames - 1), squares(x.cols()), rel(frames - 2);
+    for (Eigen::Index t = 0; t + 1 < frames; ++t) {
+      for (Eigen::Index d = 0; d < x.cols(); ++d) {
+        const float diff = x(t, d) - x(frames - 1, d);
+        squares[d] = diff * diff;
+      }
+      dist[t] = std::sqrt(numpy_pairwise_sum(squares.data(), squares.size()));
+    }
+    for (Eigen::Index t = 0; t + 2 < frames; ++t) rel[t] = dist[t] - dist[frames - 2];
+    return numpy_pairwise_sum(rel.data(), rel.size()) / static_cast<float>(rel.size());
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (int width : {1, 3, 7, 8, 9, 16, 47, 48, 49, 127, 128, 129, 200, 300}) {
+    std::mt19937 rng(40 + width);
+    const MatrixRM<float> gt = random_walk(rng, 30, width).cast<float>();
+    const MatrixRM<float> pred = rounded_sinusoid(rng, 30, width).cast<float>();
+    const float expected = std::abs(acceleration(pred) - acceleration(gt));
+    EXPECT_EQ(evaluate_hand_metric<float>(HandMetric::Smooth, gt, pred).value, expected) << width;
+    MatrixRM<float> wide_gt = MatrixRM<float>::Constant(30, width + 2, nan), wide_pred = wide_gt;
+    wide_gt.middleCols(1, width) = gt, wide_pred.middleCols(1, width) = pred;
+    const FramesRef<float> gt_view(wide_gt.middleCols(1, width)), pred_view(wide_pred.middleCols(1, width));
+    EXPECT_EQ(evaluate_hand_metric<float>(HandMetric::Smooth, gt_view, pred_view).value, expected) << width;
+    wide_pred(29, width) = nan;  // the last column of the view, in the last row
+    EXPECT_FALSE(evaluate_hand_metric<float>(HandMetric::Smooth, gt_view, pred_view).defined()) << width;
+  }
 }
 
 TEST(IncrementalPca, BatchesMergeShortRemainders) {
