@@ -12,6 +12,7 @@
 #include "finite.hpp"
 #include "frame_moments.hpp"
 #include "francis_sweep.hpp"
+#include "hessenberg_reduction.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/numpy_compat.hpp"
 #include "pmbench/metrics/per_hand.hpp"
@@ -42,9 +43,11 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
   g.mean /= static_cast<Scalar>(n);
   const RowVector<Scalar> scaled_mean = static_cast<Scalar>(n) * g.mean;
   // X^T X is symmetric: one triangle by Eigen's rank update, mirrored. Where Eigen sums each entry
-  // over the frames in one run (its depth blocking, from the cache sizes, covers all n frames: T =
-  // 240 takes one block on any x86-64 L1 cache of 16 KiB or more), the AVX2 kernel gives the same
-  // bits with half the instructions.
+  // over the frames in one run, the AVX2 kernel gives the same bits with half the instructions.
+  // That needs its depth blocking (from the cache sizes) to cover all n frames (T = 240 takes one
+  // block on any x86-64 L1 cache of 16 KiB or more), and a width of whole blocks of 8: on the
+  // remainder rows of other widths Eigen's kernel splits the frames across vector lanes
+  // (KernelIsa.FgdGivesTheSameBitsAtEveryWidth). The pose width, 48, qualifies.
   const int dims = static_cast<int>(x.cols());
 #if defined(PMBENCH_HAVE_AVX2_KERNELS)
   const auto eigen_sums_in_one_block = [&] {
@@ -53,7 +56,7 @@ FrameGaussian<Scalar> fit_frame_gaussian(const FramesRef<Scalar>& x) {
                                                                  Eigen::Index(1));
     return depth_block >= n;
   };
-  if (detail::use_avx2_kernels() && eigen_sums_in_one_block()) {
+  if (detail::use_avx2_kernels() && dims % 8 == 0 && eigen_sums_in_one_block()) {
     g.covariance.resize(dims, dims);
     // scratch the kernel writes in full (no zero-filling)
     const std::unique_ptr<Scalar[]> scratch(
@@ -215,8 +218,18 @@ bool general_eigenvalues(const Matrix<Scalar>& m, std::vector<std::complex<Scala
     out.assign(static_cast<std::size_t>(m.rows()), std::complex<Scalar>(0));
     return std::isfinite(scale);
   }
-  Eigen::HessenbergDecomposition<Matrix<Scalar>> hessenberg(m / scale);
-  Matrix<Scalar> h = hessenberg.matrixH();
+  Matrix<Scalar> h;
+#if defined(PMBENCH_HAVE_AVX2_KERNELS) && !defined(EIGEN_VECTORIZE_AVX) && !defined(EIGEN_VECTORIZE_FMA)
+  // (The kernel repeats Eigen's arithmetic with SSE2 packets and no FMA, as this file builds it.)
+  if (detail::use_avx2_kernels() && m.rows() <= kHessenbergKernelMaxSize) {
+    h = m / scale;
+    avx2::reduce_to_hessenberg(h.data(), static_cast<long>(h.rows()));
+  } else
+#endif
+  {
+    Eigen::HessenbergDecomposition<Matrix<Scalar>> hessenberg(m / scale);
+    h = hessenberg.matrixH();
+  }
   if (!hessenberg_eigenvalues(h, out)) return false;
   for (auto& value : out) {
     value *= scale;

@@ -1,4 +1,4 @@
-// The AVX2 and baseline builds of the WGD kernels give the same bits (kernel_isa.hpp): every
+// The AVX2 and baseline builds of the metric kernels give the same bits (kernel_isa.hpp): every
 // stage output and metric value is compared between the two, on data that takes the kernels'
 // different paths (random walks, periodic data, duplicated frames, constant columns, tiny and
 // large scales, short and long clips). On a CPU without AVX2 both runs use the baseline and the
@@ -112,6 +112,41 @@ TEST(KernelIsa, Avx2AndBaselineKernelsGiveTheSameBits) {
       }
     }
     EXPECT_EQ(differing, 0) << c.name;
+  }
+}
+
+// FGD's AVX2 kernels (X^T X, the Hessenberg reduction, the QR sweep) on other pose widths than 48:
+// every remainder of the vector widths and of Eigen's packets, sizes around the Hessenberg kernel's
+// limit (128), and constant columns (zero rows in the covariance product: reflectors with tau = 0).
+TEST(KernelIsa, FgdGivesTheSameBitsAtEveryWidth) {
+  if (std::string(kernel_isa()) != "avx2") GTEST_SKIP() << "AVX2 kernels not built or CPU without AVX2";
+  const int widths[] = {1,  2,  3,  4,  5,  6,  7,   8,   9,   11,  13, 16,
+                        17, 23, 31, 33, 48, 64, 100, 127, 128, 129, 150};
+  int seed = 0;
+  for (int width : widths) {
+    for (int variant = 0; variant < 3; ++variant) {
+      std::mt19937 rng(700 + seed++);
+      MatrixRM<double> gt = variant == 1 ? rounded_sinusoid(rng, 240, width) : random_walk(rng, 240, width);
+      MatrixRM<double> pred = variant == 1 ? rounded_sinusoid(rng, 240, width) : random_walk(rng, 240, width);
+      if (variant == 2) {
+        for (int c = 0; c < width; c += 3) gt.col(c).setConstant(0.5);
+      }
+      const MatrixRM<float> gt32 = gt.cast<float>(), pred32 = pred.cast<float>();
+      double values[2][2];
+      for (bool baseline : {true, false}) {
+        force_baseline_kernels(baseline);
+        const MetricResult r64 = evaluate_hand_metric<double>(HandMetric::FGD, gt, pred);
+        const MetricResult r32 = evaluate_hand_metric<float>(HandMetric::FGD, gt32, pred32);
+        values[baseline][0] = r64.defined() ? r64.value : -12345.0;
+        values[baseline][1] = r32.defined() ? r32.value : -12345.0;
+      }
+      force_baseline_kernels(false);
+      for (int precision = 0; precision < 2; ++precision) {
+        EXPECT_TRUE(same_bits(values[0][precision], values[1][precision]))
+            << "width " << width << " variant " << variant << (precision ? " float32" : " float64")
+            << ": baseline " << values[1][precision] << " avx2 " << values[0][precision];
+      }
+    }
   }
 }
 
