@@ -3,7 +3,6 @@
 // gmm_em.inc, built for two instruction sets (see kernel_dispatch.hpp); this file runs the k-means
 // initialisation, picks the build and converts to and from Eigen.
 #include <Eigen/Core>
-#include <set>
 #include <vector>
 
 #include "kernel_dispatch.hpp"
@@ -40,7 +39,10 @@ GaussianMixtureFit fit_gaussian_mixture(const MatrixRM<double>& x, const Gaussia
   KMeansOptions kmeans;
   kmeans.clusters = k;
   const std::vector<int> labels = kmeans_labels(x, rng, kmeans);
-  fit.distinct_initial_clusters = static_cast<int>(std::set<int>(labels.begin(), labels.end()).size());
+  // k-means labels are 0 .. k - 1: a flag per cluster, not a std::set (a tree node per frame).
+  std::vector<char> used(k, 0);
+  for (const int label : labels) used[label] = 1;
+  for (const char u : used) fit.distinct_initial_clusters += u;
   const int d = static_cast<int>(x.cols());
   fit.weights.resize(k);
   MatrixRM<double> means(k, d);
