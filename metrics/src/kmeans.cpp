@@ -249,12 +249,14 @@ std::vector<int> kmeans(const RowMatrix& data, NumpyRandomState& rng, const KMea
     weight.setZero();
     for (Index i = 0; i < n;) {  // a run of frames with the same label, summed in registers
       const int label = labels[i];
-      Eigen::Matrix<double, 1, kDims> sum = sums.row(label);
+      // (A fixed-size map: assigning a row block of the dynamic matrix compiles to rep movsq, slow
+      // for 10 values.)
+      Eigen::Map<Row> label_sum(sums.row(label).data(), d);
+      Row sum = label_sum;
       const Index first = i;
-      for (; i < n && labels[i] == label; ++i)
-        sum += Eigen::Map<const Eigen::Matrix<double, 1, kDims>>(x.row(i).data(), d);
+      for (; i < n && labels[i] == label; ++i) sum += Eigen::Map<const Row>(x.row(i).data(), d);
       weight(label) += static_cast<double>(i - first);  // integers: as adding 1.0 per frame
-      sums.row(label) = sum;
+      label_sum = sum;
     }
     // Empty clusters take the points farthest from their current centres.
     std::vector<int> empty;
