@@ -38,10 +38,11 @@ py::array as_float_array(const py::handle& obj, const std::string& what, DType* 
   return array;
 }
 
+namespace {
+
+// A [T,cols] array of any strides copied into a contiguous row-major matrix.
 template <class Scalar>
-MatrixRM<Scalar> copy_frames(const py::array& array, long cols, const std::string& what) {
-  PMBENCH_CHECK(array.ndim() == 2 && array.shape(1) == cols, InvalidInput, what, ": expected shape [T,", cols,
-                "], got ", shape_string(array));
+MatrixRM<Scalar> copy_frames(const py::array& array, long cols) {
   const auto in = array.unchecked<Scalar, 2>();  // byte strides: any order, any step, negative too
   MatrixRM<Scalar> out(in.shape(0), cols);
   for (py::ssize_t t = 0; t < in.shape(0); ++t) {
@@ -50,8 +51,30 @@ MatrixRM<Scalar> copy_frames(const py::array& array, long cols, const std::strin
   return out;
 }
 
-template MatrixRM<float> copy_frames<float>(const py::array&, long, const std::string&);
-template MatrixRM<double> copy_frames<double>(const py::array&, long, const std::string&);
+}  // namespace
+
+template <class Scalar>
+FramesRef<Scalar> frames_of(const py::array& array, long cols, const std::string& what,
+                            MatrixRM<Scalar>* storage) {
+  PMBENCH_CHECK(array.ndim() == 2 && array.shape(1) == cols, InvalidInput, what, ": expected shape [T,", cols,
+                "], got ", shape_string(array));
+  const auto item = static_cast<py::ssize_t>(sizeof(Scalar));
+  const py::ssize_t rows = array.shape(0), row_stride = array.strides(0);
+  const bool aligned = (array.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_) != 0;
+  // Rows apart by whole elements, in order and not overlapping (numpy's stride of a lone row or
+  // column is arbitrary: ignored).
+  const bool rows_apart = rows <= 1 || (row_stride >= cols * item && row_stride % item == 0);
+  if (aligned && (array.strides(1) == item || cols <= 1) && rows_apart) {
+    const Eigen::Index outer = rows <= 1 ? cols : row_stride / item;
+    return Eigen::Map<const MatrixRM<Scalar>, 0, Eigen::OuterStride<>>(
+        static_cast<const Scalar*>(array.data()), rows, cols, Eigen::OuterStride<>(outer));
+  }
+  *storage = copy_frames<Scalar>(array, cols);
+  return *storage;
+}
+
+template FramesRef<float> frames_of<float>(const py::array&, long, const std::string&, MatrixRM<float>*);
+template FramesRef<double> frames_of<double>(const py::array&, long, const std::string&, MatrixRM<double>*);
 
 bool as_path(const py::handle& obj, std::string* path) {
   const py::module_ os = py::module_::import("os");

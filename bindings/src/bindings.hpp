@@ -27,9 +27,12 @@ enum class DType { Float32, Float64 };
 /// naming `what`.
 py::array as_float_array(const py::handle& obj, const std::string& what, DType* dtype);
 
-/// Copies a [T,cols] array of any strides into a contiguous row-major matrix (checks the shape).
+/// The [T,cols] array as the metrics read it (checks the shape): a view of the numpy buffer where
+/// each row is contiguous and aligned (C order, or rows of a wider array), valid while the array
+/// lives; otherwise a copy into `storage`.
 template <class Scalar>
-MatrixRM<Scalar> copy_frames(const py::array& array, long cols, const std::string& what);
+FramesRef<Scalar> frames_of(const py::array& array, long cols, const std::string& what,
+                            MatrixRM<Scalar>* storage);
 
 /// "(3, 4, 48)".
 std::string shape_string(const py::array& array);

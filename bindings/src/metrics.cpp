@@ -19,9 +19,10 @@ py::object metric_result(const MetricResult& r, bool with_reason) {
 template <class Scalar>
 MetricResult run_metric(HandMetric metric, const py::array& gt, const py::array& pred, long cols,
                         const std::string& name) {
-  const MatrixRM<Scalar> g = copy_frames<Scalar>(gt, cols, name + ": gt");
-  const MatrixRM<Scalar> p = copy_frames<Scalar>(pred, cols, name + ": pred");
-  py::gil_scoped_release nogil;
+  MatrixRM<Scalar> gt_copy, pred_copy;  // only for arrays whose rows are not contiguous
+  const FramesRef<Scalar> g = frames_of<Scalar>(gt, cols, name + ": gt", &gt_copy);
+  const FramesRef<Scalar> p = frames_of<Scalar>(pred, cols, name + ": pred", &pred_copy);
+  py::gil_scoped_release nogil;  // (the arrays stay alive: the caller holds them)
   return evaluate_hand_metric<Scalar>(metric, g, p);
 }
 

@@ -57,6 +57,10 @@ def test_any_memory_layout_gives_the_same_value(metric, dtype):
         (gt[::-1][::-1], pred[::-1][::-1]),
         (np.ascontiguousarray(gt[::-1])[::-1], pred),
     ]
+    # Rows of a wider array and every third row: read in place, the NaN beside them never read.
+    wide = np.full((120, dim + 5), np.nan, dtype=dtype)
+    wide[:, 2 : 2 + dim] = pred
+    layouts += [(gt, wide[:, 2 : 2 + dim]), (np.repeat(gt, 3, axis=0)[1::3], pred)]
     for g, p in layouts:
         assert fn(g, p) == reference
     if dtype == np.float64:
