@@ -125,8 +125,13 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x,
                                " must be <= the batch number of samples " + std::to_string(m));
     }
     const long total = seen + m;
+    // (plain loops over the contiguous rows, which the compiler vectorises: Eigen 3.4 casts
+    // element by element)
     column_sum.setZero();
-    for (int r = begin; r < end; ++r) column_sum += x.row(r).transpose().template cast<double>();
+    for (int r = begin; r < end; ++r) {
+      const Scalar* row = x.row(r).data();
+      for (int c = 0; c < dims; ++c) column_sum(c) += static_cast<double>(row[c]);
+    }
     new_mean = (mean * static_cast<double>(seen) + column_sum) / static_cast<double>(total);
     // The stacked matrix, one contiguous row per row.
     double* a = stacked.data();
@@ -149,8 +154,9 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x,
       const double correction = std::sqrt((static_cast<double>(seen) / static_cast<double>(total)) * m);
       std::copy(scaled_components.data(), scaled_components.data() + static_cast<std::size_t>(k) * dims, a);
       for (int r = 0; r < m; ++r) {
+        const Scalar* in = x.row(begin + r).data();
         double* row = a + static_cast<std::size_t>(k + r) * dims;
-        for (int c = 0; c < dims; ++c) row[c] = static_cast<double>(x(begin + r, c) - batch_mean(c));
+        for (int c = 0; c < dims; ++c) row[c] = static_cast<double>(in[c] - batch_mean(c));
       }
       double* last = a + static_cast<std::size_t>(k + m) * dims;
       for (int c = 0; c < dims; ++c) last[c] = correction * (mean(c) - static_cast<double>(batch_mean(c)));
@@ -170,8 +176,12 @@ MatrixRM<double> incremental_pca_projection(const FramesRef<Scalar>& x,
     mean = new_mean;
     seen = total;
   }
-  MatrixRM<double> centred = x.template cast<double>();
-  centred.rowwise() -= mean.transpose();
+  MatrixRM<double> centred(rows, dims);
+  for (int r = 0; r < rows; ++r) {
+    const Scalar* in = x.row(r).data();
+    double* out = centred.data() + static_cast<std::size_t>(r) * dims;
+    for (int c = 0; c < dims; ++c) out[c] = static_cast<double>(in[c]) - mean(c);
+  }
   // Projected onto the components by our kernel where it reproduces the order of Eigen's GEMM (see
   // ipca_svd.inc), else by Eigen.
   if (k % 2 == 0 && k >= 2 && rows >= 2 && dims <= 128 && dims + rows + k >= 20) {
