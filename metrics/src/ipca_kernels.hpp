@@ -57,6 +57,12 @@ std::size_t at(int row, int stride) {
   return static_cast<std::size_t>(row) * static_cast<std::size_t>(stride);
 }
 
+#if PMBENCH_KERNEL_LANES == 4
+// Lane-wise and / or of comparison masks (the AVX2 build has GCC's vector extension).
+Vec::Mask both(Vec::Mask a, Vec::Mask b) { return a & b; }
+Vec::Mask either(Vec::Mask a, Vec::Mask b) { return a | b; }
+#endif
+
 // The logical lane count rounded up to whole vectors.
 int padded_width(int lanes) { return (lanes + kLanes - 1) / kLanes * kLanes; }
 
@@ -92,9 +98,10 @@ void gram_matrix(const double* a, int n, int dims, double* g) {
           s10 += z * y, s11 += z * w;
         }
 #if PMBENCH_KERNEL_LANES == 4
-        if (body == dims && i > j && i1 == i + 1 && j1 == j + 1) {
-          // the four sums (s[0] + s[2]) + (s[1] + s[3]) at once, stored as pairs (off the
-          // diagonal block, whose entries overlap)
+        if (body == dims && i1 == i + 1 && j1 == j + 1) {
+          // the four sums (s[0] + s[2]) + (s[1] + s[3]) at once, stored as pairs (on the diagonal
+          // block, the stores by column and by row overlap, with equal values: s01 and s10 then
+          // sum the same products)
           const __m256d g0 =
               _mm256_permute2f128_pd(s00.v, s01.v, 0x20) + _mm256_permute2f128_pd(s00.v, s01.v, 0x31);
           const __m256d g1 =
