@@ -68,9 +68,47 @@ int padded_width(int lanes) { return (lanes + kLanes - 1) / kLanes * kLanes; }
 
 // ---------------------------------------------------------------------------------------------
 // Gram matrix: g (n x n, column-major, both triangles) = a a^T for the n rows of a (`dims` long,
-// row stride `dims`). Blocks of 2 x 2 dot products share their loads; each dot product is summed
-// in four interleaved partial sums (coordinates c mod 4: two pairs, or one vector of four under
-// AVX2), then (s0 + s2) + (s1 + s3), then the coordinates left over.
+// row stride `dims`). Blocks of 2 x 2 dot products share their loads (under AVX2, with `dims` a
+// multiple of 4, blocks of 4 rows x 2 columns first: eight independent sums hide the additions'
+// latency); each dot product is summed in four interleaved partial sums (coordinates c mod 4: two
+// pairs, or one vector of four under AVX2), then (s0 + s2) + (s1 + s3), then the coordinates left
+// over.
+#if PMBENCH_KERNEL_LANES == 4
+// [a, b, c, d] for the partial sums of four dot products, each (s[0] + s[2]) + (s[1] + s[3])
+__m256d reduce_four(__m256d a, __m256d b, __m256d c, __m256d d) {
+  const __m256d ac = _mm256_permute2f128_pd(a, c, 0x20) + _mm256_permute2f128_pd(a, c, 0x31);
+  const __m256d bd = _mm256_permute2f128_pd(b, d, 0x20) + _mm256_permute2f128_pd(b, d, 0x31);
+  return _mm256_hadd_pd(ac, bd);
+}
+
+// Rows i..i+3 against rows j, j + 1 (j <= i, i + 3 < n; dims a multiple of 4), stored by column
+// and by row (on the diagonal block the two overlap, with equal values: x_r . x_s sums the
+// products of x_s . x_r).
+void gram_block_4x2(const double* a, int i, int j, int n, int dims, double* g) {
+  const double* x = a + at(i, dims);
+  const double* y0 = a + at(j, dims);
+  const double* y1 = y0 + dims;
+  __m256d s0[4], s1[4];  // against rows j and j + 1
+  for (int q = 0; q < 4; ++q) s0[q] = s1[q] = _mm256_setzero_pd();
+  for (int c = 0; c < dims; c += 4) {
+    const __m256d y = _mm256_loadu_pd(y0 + c), w = _mm256_loadu_pd(y1 + c);
+    for (int q = 0; q < 4; ++q) {
+      const __m256d xq = _mm256_loadu_pd(x + at(q, dims) + c);
+      s0[q] += xq * y, s1[q] += xq * w;
+    }
+  }
+  const __m256d column0 = reduce_four(s0[0], s0[1], s0[2], s0[3]);
+  const __m256d column1 = reduce_four(s1[0], s1[1], s1[2], s1[3]);
+  _mm256_storeu_pd(g + i + at(j, n), column0);
+  _mm256_storeu_pd(g + i + at(j + 1, n), column1);
+  const __m256d rows02 = _mm256_unpacklo_pd(column0, column1), rows13 = _mm256_unpackhi_pd(column0, column1);
+  _mm_storeu_pd(g + j + at(i, n), _mm256_castpd256_pd128(rows02));
+  _mm_storeu_pd(g + j + at(i + 1, n), _mm256_castpd256_pd128(rows13));
+  _mm_storeu_pd(g + j + at(i + 2, n), _mm256_extractf128_pd(rows02, 1));
+  _mm_storeu_pd(g + j + at(i + 3, n), _mm256_extractf128_pd(rows13, 1));
+}
+#endif
+
 void gram_matrix(const double* a, int n, int dims, double* g) {
   auto put = [&](int i, int j, double v) {
     g[i + at(j, n)] = v;
@@ -85,7 +123,13 @@ void gram_matrix(const double* a, int n, int dims, double* g) {
     const int j1 = j + 1 < n ? j + 1 : j;  // odd n: the last column pair repeats its row
     const double* y0 = a + at(j, dims);
     const double* y1 = a + at(j1, dims);
-    for (int i = j; i < n; i += 2) {
+    int i = j;
+#if PMBENCH_KERNEL_LANES == 4
+    if (body == dims && j1 == j + 1) {
+      for (; i + 4 <= n; i += 4) gram_block_4x2(a, i, j, n, dims, g);
+    }
+#endif
+    for (; i < n; i += 2) {
       const int i1 = i + 1 < n ? i + 1 : i;
       const double* x0 = a + at(i, dims);
       const double* x1 = a + at(i1, dims);
@@ -102,11 +146,7 @@ void gram_matrix(const double* a, int n, int dims, double* g) {
           // the four sums (s[0] + s[2]) + (s[1] + s[3]) at once, stored as pairs (on the diagonal
           // block, the stores by column and by row overlap, with equal values: s01 and s10 then
           // sum the same products)
-          const __m256d g0 =
-              _mm256_permute2f128_pd(s00.v, s01.v, 0x20) + _mm256_permute2f128_pd(s00.v, s01.v, 0x31);
-          const __m256d g1 =
-              _mm256_permute2f128_pd(s10.v, s11.v, 0x20) + _mm256_permute2f128_pd(s10.v, s11.v, 0x31);
-          const __m256d by_column = _mm256_hadd_pd(g0, g1);  // [g_ij, g_i1j, g_ij1, g_i1j1]
+          const __m256d by_column = reduce_four(s00.v, s10.v, s01.v, s11.v);  // [g_ij, g_i1j, g_ij1, g_i1j1]
           const __m256d by_row = _mm256_permute4x64_pd(by_column, 0xD8);
           _mm_storeu_pd(g + i + at(j, n), _mm256_castpd256_pd128(by_column));
           _mm_storeu_pd(g + i + at(j1, n), _mm256_extractf128_pd(by_column, 1));
@@ -446,25 +486,59 @@ void factor_shifted_tridiagonal(const double* diag, const double* off, int n, co
   }
 }
 
-void solve_shifted_tridiagonal(const TridiagonalFactors& f, int n, int width, double* x) {
+// The solve for V vectors of lanes from lane l. Each row's value waits for the row before (after)
+// it, so the running rows stay in registers: a chain through memory would add a store-to-load
+// forwarding to every row's latency.
+template <int V>
+void solve_shifted_block(const TridiagonalFactors& f, int n, int width, int l, double* x) {
   const Vec zero = Vec::zero();
+  auto at_lanes = [&](int i, int v) { return at(i, width) + static_cast<std::size_t>(l + kLanes * v); };
+  Vec below[V];  // row i + 1 of L^-1 x, for the elimination of row i
+  for (int v = 0; v < V; ++v) below[v] = Vec::load(x + at_lanes(0, v));
   for (int i = 0; i + 1 < n; ++i) {
-    const std::size_t row = at(i, width);
-    for (int l = 0; l < width; l += kLanes) {
-      const auto swapped = not_equal(Vec::load(f.swap + row + l), zero);
-      const Vec x0 = Vec::load(x + row + l), x1 = Vec::load(x + row + width + l);
+    for (int v = 0; v < V; ++v) {
+      const std::size_t e = at_lanes(i, v);
+      const auto swapped = not_equal(Vec::load(f.swap + e), zero);
+      const Vec x0 = below[v], x1 = Vec::load(x + e + width);
       const Vec top = select(swapped, x1, x0);
-      top.store(x + row + l);
-      (select(swapped, x0, x1) - Vec::load(f.mult + row + l) * top).store(x + row + width + l);
+      top.store(x + e);
+      below[v] = select(swapped, x0, x1) - Vec::load(f.mult + e) * top;
     }
   }
-  for (int i = n - 1; i >= 0; --i) {
-    const std::size_t row = at(i, width);
-    for (int l = 0; l < width; l += kLanes) {
-      Vec v = Vec::load(x + row + l);
-      if (i + 1 < n) v -= Vec::load(f.u1 + row + l) * Vec::load(x + row + width + l);
-      if (i + 2 < n) v -= Vec::load(f.u2 + row + l) * Vec::load(x + row + 2 * width + l);
-      (v * Vec::load(f.inv_pivot + row + l)).store(x + row + l);
+  Vec next1[V], next2[V];  // rows i + 1 and i + 2 of the solution
+  for (int v = 0; v < V; ++v) {
+    const std::size_t e = at_lanes(n - 1, v);
+    next1[v] = below[v] * Vec::load(f.inv_pivot + e);
+    next1[v].store(x + e);
+    next2[v] = zero;  // (not read before row n - 3)
+  }
+  for (int i = n - 2; i >= 0; --i) {
+    for (int v = 0; v < V; ++v) {
+      const std::size_t e = at_lanes(i, v);
+      Vec value = Vec::load(x + e) - Vec::load(f.u1 + e) * next1[v];
+      if (i + 2 < n) value -= Vec::load(f.u2 + e) * next2[v];
+      value = value * Vec::load(f.inv_pivot + e);
+      value.store(x + e);
+      next2[v] = next1[v], next1[v] = value;
+    }
+  }
+}
+
+void solve_shifted_tridiagonal(const TridiagonalFactors& f, int n, int width, double* x) {
+  for (int l = 0; l < width;) {
+    switch (smaller(3, (width - l) / kLanes)) {
+      case 1:
+        solve_shifted_block<1>(f, n, width, l, x);
+        l += kLanes;
+        break;
+      case 2:
+        solve_shifted_block<2>(f, n, width, l, x);
+        l += 2 * kLanes;
+        break;
+      default:
+        solve_shifted_block<3>(f, n, width, l, x);
+        l += 3 * kLanes;
+        break;
     }
   }
 }
