@@ -162,7 +162,6 @@ void open_side(const SideInput& in, const char* group, Side& side) {
   }
 }
 
-
 Precision parse_precision(const std::string& name) {
   if (name == "float32") return Precision::Float32;
   if (name == "float64") return Precision::Float64;

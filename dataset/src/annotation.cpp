@@ -10,8 +10,8 @@
 #include <system_error>
 #include <vector>
 
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 namespace {

@@ -13,9 +13,9 @@
 #include "pmbench/dataset/audio.hpp"
 #include "pmbench/dataset/make_gt.hpp"
 #include "pmbench/dataset/midi.hpp"
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/io/motion_file.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 namespace {

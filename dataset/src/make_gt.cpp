@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "parallel.hpp"
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace fs = std::filesystem;
 

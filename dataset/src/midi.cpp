@@ -7,8 +7,8 @@
 #include <tuple>
 #include <utility>
 
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 namespace {

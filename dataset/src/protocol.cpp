@@ -5,8 +5,8 @@
 #include <random>
 #include <sstream>
 
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 

@@ -8,7 +8,8 @@
 
 namespace pmbench::test {
 
-inline MatrixRM<float> encode_first_windows(const autoencoder::MotionEncoder& encoder, const ClipSource& source) {
+inline MatrixRM<float> encode_first_windows(const autoencoder::MotionEncoder& encoder,
+                                            const ClipSource& source) {
   std::vector<io::ClipMotion<float>> clips;
   source.read(0, source.clips(), clips);
   MatrixRM<float> windows(static_cast<Eigen::Index>(clips.size()),

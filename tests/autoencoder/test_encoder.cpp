@@ -8,14 +8,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "encode_util.hpp"
 #include "h5_test_util.hpp"
-#include "pmbench/sha256.hpp"
 #include "pmbench/autoencoder/encoder.hpp"
 #include "pmbench/autoencoder/fid_scoring.hpp"
 #include "pmbench/clip_source.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/metrics/feature_frechet.hpp"
-#include "encode_util.hpp"
+#include "pmbench/sha256.hpp"
 #include "synthetic_motion.hpp"
 
 namespace pmbench::autoencoder {
@@ -247,7 +247,6 @@ TEST(MotionEncoderDevice, CudaOrUnknownDeviceIsClear) {
         << cuda;
   }
 }
-
 
 }  // namespace
 }  // namespace pmbench::autoencoder

@@ -2,11 +2,11 @@
 // resuming from a checkpoint continues the same run, and the result loads for scoring.
 #include <gtest/gtest.h>
 
+#include "encode_util.hpp"
 #include "pmbench/autoencoder/encoder.hpp"
 #include "pmbench/autoencoder/fid_scoring.hpp"
 #include "pmbench/autoencoder/training.hpp"
 #include "pmbench/error.hpp"
-#include "encode_util.hpp"
 #include "synthetic_motion.hpp"
 
 namespace pmbench::autoencoder {

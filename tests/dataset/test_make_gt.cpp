@@ -8,9 +8,9 @@
 
 #include "fixture.hpp"
 #include "pmbench/dataset/make_gt.hpp"
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
 #include "pmbench/io/motion_file.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 namespace {

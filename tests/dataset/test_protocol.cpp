@@ -8,8 +8,8 @@
 #include "fixture.hpp"
 #include "pmbench/dataset/layout.hpp"
 #include "pmbench/dataset/protocol.hpp"
-#include "pmbench/sha256.hpp"
 #include "pmbench/error.hpp"
+#include "pmbench/sha256.hpp"
 
 namespace pmbench::dataset {
 namespace {

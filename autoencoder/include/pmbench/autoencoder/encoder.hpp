@@ -29,7 +29,6 @@ struct EncoderInfo {
   bool trained_by_pmbench = false;  ///< written by `pmbench train-encoder` (not the official weights)
 };
 
-
 /// Copies frames [start, start + kFrames) of a clip into `row` (kWindowSize floats) as
 /// concat(right_pose, left_pose) per frame. The clip must have at least start + kFrames frames.
 void pack_window(const io::ClipMotion<float>& clip, std::size_t start, float* row);
