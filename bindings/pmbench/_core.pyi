@@ -55,13 +55,17 @@ def score(
     precision: Literal["float32", "float64"] = "float32",
     encoder: Optional[PathLike] = None,
     threads: Optional[int] = None,
+    fid_window: Optional[Literal["consecutive"]] = None,
+    device: Literal["cpu", "cuda"] = "cpu",
 ) -> dict:
     """Every per-hand metric on every clip; the JSON report of `pmbench score --format json`.
 
     pred, gt: a format-v1 HDF5 file path (pred reads /pred, gt reads /gt; gt=None = the pred
     file's /gt), or a dict of arrays right_pose/left_pose [C,T,48], right_trans/left_trans
     [C,T,3] (float32 or float64) with an optional "clip_id" list of C str. Clip ids on both
-    sides match gt to pred by id. threads: None or 0 = all cores. encoder: only when HAVE_ENCODER."""
+    sides match gt to pred by id. threads: None or 0 = all cores. encoder: only when HAVE_ENCODER;
+    fid_window (None or "consecutive") and device ("cpu" or "cuda") as the CLI's --fid-window and
+    --device."""
 
 def write_predictions(
     path: PathLike,

@@ -170,7 +170,8 @@ Precision parse_precision(const std::string& name) {
 }
 
 py::object score(const py::object& pred, const py::object& gt, const std::string& precision,
-                 const py::object& encoder, const py::object& threads) {
+                 const py::object& encoder, const py::object& threads, const py::object& fid_window,
+                 const std::string& device) {
   ScoreOptions options;
   options.precision = parse_precision(precision);
   if (!threads.is_none()) {
@@ -181,6 +182,20 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
     PMBENCH_CHECK(n >= 0, InvalidInput, "pmbench.score: threads must be >= 0 (0 = all cores), got ", n);
     options.threads = static_cast<unsigned>(n);
   }
+  // The encoder's options, checked whether or not an encoder is given (as the CLI's).
+  std::string window;
+  if (!fid_window.is_none()) {
+    if (!py::isinstance<py::str>(fid_window))
+      throw py::type_error("pmbench.score: fid_window must be a str or None");
+    window = fid_window.cast<std::string>();
+    PMBENCH_CHECK(
+        window == "consecutive", InvalidInput,
+        "pmbench.score: fid_window must be None (clips of exactly 240 frames, the official setting) or "
+        "\"consecutive\", got \"",
+        window, "\"");
+  }
+  PMBENCH_CHECK(device == "cpu" || device == "cuda", InvalidInput,
+                "pmbench.score: device must be \"cpu\" or \"cuda\", got \"", device, "\"");
   std::string encoder_path;
   if (!encoder.is_none()) {
 #ifdef PMBENCH_PYTHON_HAVE_ENCODER
@@ -248,6 +263,8 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
     if (!encoder_path.empty()) {
       autoencoder::FidScoringOptions fid;
       fid.encoder_path = encoder_path;
+      fid.fid_window = window;
+      fid.device = device;
       const nlohmann::json fid_report = autoencoder::score_fid(p.get(), g.get(), fid);
       for (const auto& [key, value] : fid_report.items()) r.extra[key] = value;
     }
@@ -262,7 +279,7 @@ py::object score(const py::object& pred, const py::object& gt, const std::string
 void bind_score(py::module_& m) {
   using namespace pybind11::literals;
   m.def("score", &score, "pred"_a, "gt"_a = py::none(), "precision"_a = "float32", "encoder"_a = py::none(),
-        "threads"_a = py::none(),
+        "threads"_a = py::none(), "fid_window"_a = py::none(), "device"_a = "cpu",
         R"doc(Scores every per-hand metric on every clip, as `pmbench score` does; returns its JSON report.
 
 pred, gt: a path (str or os.PathLike) of a format-v1 HDF5 file (pred reads its /pred group, gt
@@ -273,6 +290,9 @@ matched to pred by id; otherwise clip i is compared with clip i.
 precision: "float32" (the official run) or "float64".
 threads: worker threads, None or 0 = all cores (results do not depend on it).
 encoder: FID through the motion auto-encoder; only in modules built with LibTorch.
+fid_window: None (every clip exactly 240 frames, the official setting) or "consecutive" (each clip
+cut into consecutive 240-frame windows), as `pmbench score --fid-window`.
+device: the encoder's device, "cpu" or "cuda".
 Raises ValueError (bad input), OSError (unreadable file), TypeError (wrong argument type).)doc");
 }
 

@@ -49,3 +49,13 @@ def test_fid_matches_cli(cli, converted_encoder):
 def test_unconverted_checkpoint_is_a_value_error():
     with pytest.raises(ValueError, match=r"convert it with"):
         pmbench.score(case_path("a_random_walk"), encoder=DATA_DIR / "autoencoder" / "embeddingnet_random.bin")
+
+
+@pytest.mark.skipif(not pmbench.HAVE_ENCODER, reason="module built without the auto-encoder")
+def test_fid_window_and_device_reach_the_encoder(converted_encoder):
+    path = case_path("a_random_walk")
+    windowed = pmbench.score(path, encoder=converted_encoder, fid_window="consecutive")
+    assert windowed["fid_window"] == "consecutive"
+    assert windowed["FID"] == pmbench.score(path, encoder=converted_encoder)["FID"]  # 240-frame clips: one window
+    with pytest.raises(ValueError, match=r"cuda"):
+        pmbench.score(path, encoder=converted_encoder, device="cuda")  # Debian's LibTorch has no CUDA

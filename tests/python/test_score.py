@@ -191,6 +191,14 @@ def test_option_errors():
         pmbench.score(path, threads=-1)
     with pytest.raises(TypeError, match=r"threads must be an int"):
         pmbench.score(path, threads=1.5)
+    # the encoder's options are checked with or without an encoder, as the CLI's
+    with pytest.raises(ValueError, match=r'fid_window must be None .* or "consecutive", got "sliding"'):
+        pmbench.score(path, fid_window="sliding")
+    with pytest.raises(TypeError, match=r"fid_window must be a str"):
+        pmbench.score(path, fid_window=240)
+    with pytest.raises(ValueError, match=r'device must be "cpu" or "cuda", got "tpu"'):
+        pmbench.score(path, device="tpu")
+    assert pmbench.score(path, fid_window="consecutive", device="cpu") == pmbench.score(path)
 
 
 def test_positional_precision():
