@@ -57,12 +57,6 @@ std::size_t at(int row, int stride) {
   return static_cast<std::size_t>(row) * static_cast<std::size_t>(stride);
 }
 
-#if PMBENCH_KERNEL_LANES == 4
-// Lane-wise and / or of comparison masks (the AVX2 build has GCC's vector extension).
-Vec::Mask both(Vec::Mask a, Vec::Mask b) { return a & b; }
-Vec::Mask either(Vec::Mask a, Vec::Mask b) { return a | b; }
-#endif
-
 // The logical lane count rounded up to whole vectors.
 int padded_width(int lanes) { return (lanes + kLanes - 1) / kLanes * kLanes; }
 

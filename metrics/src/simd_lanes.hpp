@@ -44,12 +44,19 @@ struct Vector<8> {
 };
 
 // One AVX register of floats or doubles (8 or 4 lanes), for the AVX2-only kernels that serve both
-// precisions (frame_moments.inc, francis_sweep.inc).
+// precisions (frame_moments.inc, francis_sweep.inc, hessenberg_reduction.inc).
 constexpr int kAvxBytes = 32;
 template <class Scalar>
 struct AvxVector {
   typedef Scalar type __attribute__((vector_size(kAvxBytes)));
   static constexpr int lanes = kAvxBytes / static_cast<int>(sizeof(Scalar));
+  // unaligned
+  static type load(const Scalar* p) {
+    type v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(Scalar* p, type v) { std::memcpy(p, &v, sizeof v); }
 };
 #endif
 
@@ -71,6 +78,10 @@ struct Lanes {
   friend Mask less_equal(Lanes a, Lanes b) { return a.v <= b.v; }
   friend Mask not_equal(Lanes a, Lanes b) { return a.v != b.v; }
   friend Lanes select(Mask m, Lanes a, Lanes b) { return {(Raw)(((Mask)a.v & m) | ((Mask)b.v & ~m))}; }
+  // lane-wise and, or and not of comparison masks
+  static Mask both(Mask a, Mask b) { return a & b; }
+  static Mask either(Mask a, Mask b) { return a | b; }
+  static Mask negated(Mask a) { return ~a; }
 #else
   double v[W];
   struct Mask {
@@ -117,6 +128,21 @@ struct Lanes {
   friend Lanes select(Mask m, Lanes a, Lanes b) {
     Lanes r;
     for (int i = 0; i < W; ++i) r.v[i] = m.m[i] ? a.v[i] : b.v[i];
+    return r;
+  }
+  static Mask both(Mask a, Mask b) {
+    Mask r;
+    for (int i = 0; i < W; ++i) r.m[i] = a.m[i] && b.m[i];
+    return r;
+  }
+  static Mask either(Mask a, Mask b) {
+    Mask r;
+    for (int i = 0; i < W; ++i) r.m[i] = a.m[i] || b.m[i];
+    return r;
+  }
+  static Mask negated(Mask a) {
+    Mask r;
+    for (int i = 0; i < W; ++i) r.m[i] = !a.m[i];
     return r;
   }
 #endif
