@@ -20,8 +20,13 @@ double NumpyRandomState::uniform() {
   return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
-template <class T>
-T numpy_pairwise_sum(const T* a, std::size_t n, std::ptrdiff_t stride) {
+namespace {
+
+// numpy's pairwise_sum_FLOAT/DOUBLE; kStride 0 = the run-time `stride`. Contiguous data (the common
+// case) gets its own instance, whose 8 running sums the compiler keeps in vector registers.
+template <std::ptrdiff_t kStride, class T>
+T pairwise_sum(const T* a, std::size_t n, std::ptrdiff_t runtime_stride) {
+  const std::ptrdiff_t stride = kStride != 0 ? kStride : runtime_stride;
   constexpr std::size_t kBlock = 128;
   if (n < 8) {
     T res = T(0);
@@ -41,7 +46,14 @@ T numpy_pairwise_sum(const T* a, std::size_t n, std::ptrdiff_t stride) {
   }
   std::size_t n2 = n / 2;
   n2 -= n2 % 8;
-  return numpy_pairwise_sum(a, n2, stride) + numpy_pairwise_sum(a + n2 * stride, n - n2, stride);
+  return pairwise_sum<kStride>(a, n2, stride) + pairwise_sum<kStride>(a + n2 * stride, n - n2, stride);
+}
+
+}  // namespace
+
+template <class T>
+T numpy_pairwise_sum(const T* a, std::size_t n, std::ptrdiff_t stride) {
+  return stride == 1 ? pairwise_sum<1>(a, n, 1) : pairwise_sum<0>(a, n, stride);
 }
 
 template float numpy_pairwise_sum<float>(const float*, std::size_t, std::ptrdiff_t);

@@ -16,30 +16,6 @@ bool all_finite(const FramesRef<Scalar>& x) {
   return all_finite_entries(x);
 }
 
-// ||row - last||^2 summed as numpy sums a row of squares (numpy_pairwise_sum): rows of 8 to 128
-// entries are one pairwise leaf, 8 running sums over consecutive entries then
-// ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)) and the remainder in order. Written out here
-// because the 8 running sums are then one vector register that the compiler keeps in place,
-// where the strided general routine goes entry by entry.
-template <class Scalar>
-Scalar squared_distance_numpy_order(const Scalar* row, const Scalar* last, Eigen::Index dims,
-                                    Scalar* squares) {
-  constexpr Eigen::Index kLeaf = 128, kSums = 8;
-  if (dims < kSums || dims > kLeaf) {
-    for (Eigen::Index d = 0; d < dims; ++d) squares[d] = (row[d] - last[d]) * (row[d] - last[d]);
-    return numpy_pairwise_sum(squares, static_cast<std::size_t>(dims));
-  }
-  Scalar r[kSums];
-  for (Eigen::Index j = 0; j < kSums; ++j) r[j] = (row[j] - last[j]) * (row[j] - last[j]);
-  Eigen::Index i = kSums;
-  for (; i + kSums <= dims; i += kSums) {
-    for (Eigen::Index j = 0; j < kSums; ++j) r[j] += (row[i + j] - last[i + j]) * (row[i + j] - last[i + j]);
-  }
-  Scalar sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-  for (; i < dims; ++i) sum += (row[i] - last[i]) * (row[i] - last[i]);
-  return sum;
-}
-
 // The official "acceleration": s_t = ||X_t - X_{T-1}|| (t < T-1), a = mean_t (s_t - s_{T-2}).
 template <class Scalar>
 Scalar official_acceleration(const FramesRef<Scalar>& x) {
@@ -49,7 +25,9 @@ Scalar official_acceleration(const FramesRef<Scalar>& x) {
   std::vector<Scalar> squares(dims);
   const Scalar* last = x.data() + (frames - 1) * x.outerStride();
   for (Eigen::Index t = 0; t + 1 < frames; ++t) {
-    dist[t] = squared_distance_numpy_order(x.data() + t * x.outerStride(), last, dims, squares.data());
+    const Scalar* row = x.data() + t * x.outerStride();
+    for (Eigen::Index d = 0; d < dims; ++d) squares[d] = (row[d] - last[d]) * (row[d] - last[d]);
+    dist[t] = numpy_pairwise_sum(squares.data(), squares.size());
   }
   for (Scalar& d : dist) d = std::sqrt(d);  // in a loop of its own, which the compiler vectorises
   std::vector<Scalar> rel(frames - 2);
